@@ -1,0 +1,185 @@
+package io.aifactory.sdk.inference;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a session is opened: execution provider preference, threads, graph optimisation, an optional cache
+ * file for the optimised model, and warm-up runs. Immutable; {@link #newBuilder()} copies.
+ *
+ * <pre>{@code
+ * InferenceOptions options = InferenceOptions.newBuilder()
+ *     .providers(ExecutionProvider.CUDA, ExecutionProvider.CPU)
+ *     .intraOpThreads(1)
+ *     .warmUpRuns(3)
+ *     .build();
+ * }</pre>
+ */
+public final class InferenceOptions {
+  private static final InferenceOptions DEFAULTS = new Builder().build();
+
+  private final List<ProviderOptions> providers;
+  private final boolean requireAccelerator;
+  private final int intraOpThreads;
+  private final int interOpThreads;
+  private final GraphOptimizationLevel optimizationLevel;
+  private final Path optimizedModelPath;
+  private final int warmUpRuns;
+
+  private InferenceOptions(Builder b) {
+    this.providers = List.copyOf(b.providers);
+    this.requireAccelerator = b.requireAccelerator;
+    this.intraOpThreads = b.intraOpThreads;
+    this.interOpThreads = b.interOpThreads;
+    this.optimizationLevel = b.optimizationLevel;
+    this.optimizedModelPath = b.optimizedModelPath;
+    this.warmUpRuns = b.warmUpRuns;
+  }
+
+  /** Returns the defaults: CPU only, ONNX Runtime's thread counts, all optimisations, no warm-up. */
+  public static InferenceOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.providers = new ArrayList<>(providers);
+    b.requireAccelerator = requireAccelerator;
+    b.intraOpThreads = intraOpThreads;
+    b.interOpThreads = interOpThreads;
+    b.optimizationLevel = optimizationLevel;
+    b.optimizedModelPath = optimizedModelPath;
+    b.warmUpRuns = warmUpRuns;
+    return b;
+  }
+
+  /** Returns the execution providers to try, most preferred first. */
+  public List<ProviderOptions> providers() {
+    return providers;
+  }
+
+  /** Returns true if a session must fail rather than fall back to CPU. */
+  public boolean requireAccelerator() {
+    return requireAccelerator;
+  }
+
+  /** Returns the threads one operator may use, or 0 for ONNX Runtime's default. */
+  public int intraOpThreads() {
+    return intraOpThreads;
+  }
+
+  /** Returns the threads independent operators may use, or 0 for ONNX Runtime's default. */
+  public int interOpThreads() {
+    return interOpThreads;
+  }
+
+  public GraphOptimizationLevel optimizationLevel() {
+    return optimizationLevel;
+  }
+
+  /** Returns where ONNX Runtime writes the optimised model, or null. */
+  public Path optimizedModelPath() {
+    return optimizedModelPath;
+  }
+
+  /** Returns how many runs on zero-filled inputs happen before a session takes traffic. */
+  public int warmUpRuns() {
+    return warmUpRuns;
+  }
+
+  @Override
+  public String toString() {
+    return "InferenceOptions{providers=" + providers + ", requireAccelerator=" + requireAccelerator
+        + ", intraOpThreads=" + intraOpThreads + ", interOpThreads=" + interOpThreads
+        + ", optimizationLevel=" + optimizationLevel + ", optimizedModelPath=" + optimizedModelPath
+        + ", warmUpRuns=" + warmUpRuns + "}";
+  }
+
+  public static final class Builder {
+    private List<ProviderOptions> providers = new ArrayList<>(List.of(ProviderOptions.of(ExecutionProvider.CPU)));
+    private boolean requireAccelerator;
+    private int intraOpThreads;
+    private int interOpThreads;
+    private GraphOptimizationLevel optimizationLevel = GraphOptimizationLevel.ALL;
+    private Path optimizedModelPath;
+    private int warmUpRuns;
+
+    private Builder() {}
+
+    /** Sets the preference list, most preferred first, each with default options. */
+    public Builder providers(ExecutionProvider... providers) {
+      List<ProviderOptions> list = new ArrayList<>();
+      for (ExecutionProvider p : providers) {
+        list.add(ProviderOptions.of(p));
+      }
+      return providerOptions(list);
+    }
+
+    /** Sets the preference list, most preferred first. */
+    public Builder providerOptions(List<ProviderOptions> providers) {
+      if (providers.isEmpty()) {
+        throw new IllegalArgumentException("providers is empty");
+      }
+      List<ExecutionProvider> seen = new ArrayList<>();
+      for (ProviderOptions p : providers) {
+        if (seen.contains(p.provider())) {
+          throw new IllegalArgumentException("provider listed twice: " + p.provider() + " in "
+              + Arrays.toString(providers.toArray()));
+        }
+        seen.add(p.provider());
+      }
+      this.providers = new ArrayList<>(providers);
+      return this;
+    }
+
+    public Builder requireAccelerator(boolean requireAccelerator) {
+      this.requireAccelerator = requireAccelerator;
+      return this;
+    }
+
+    public Builder intraOpThreads(int intraOpThreads) {
+      if (intraOpThreads < 0) {
+        throw new IllegalArgumentException("intraOpThreads < 0: " + intraOpThreads);
+      }
+      this.intraOpThreads = intraOpThreads;
+      return this;
+    }
+
+    public Builder interOpThreads(int interOpThreads) {
+      if (interOpThreads < 0) {
+        throw new IllegalArgumentException("interOpThreads < 0: " + interOpThreads);
+      }
+      this.interOpThreads = interOpThreads;
+      return this;
+    }
+
+    public Builder optimizationLevel(GraphOptimizationLevel optimizationLevel) {
+      this.optimizationLevel = Objects.requireNonNull(optimizationLevel, "optimizationLevel");
+      return this;
+    }
+
+    public Builder optimizedModelPath(Path optimizedModelPath) {
+      this.optimizedModelPath = optimizedModelPath;
+      return this;
+    }
+
+    public Builder warmUpRuns(int warmUpRuns) {
+      if (warmUpRuns < 0) {
+        throw new IllegalArgumentException("warmUpRuns < 0: " + warmUpRuns);
+      }
+      this.warmUpRuns = warmUpRuns;
+      return this;
+    }
+
+    public InferenceOptions build() {
+      return new InferenceOptions(this);
+    }
+  }
+}
