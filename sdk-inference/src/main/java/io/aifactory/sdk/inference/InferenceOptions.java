@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * How a session is opened: execution provider preference, threads, graph optimisation, an optional cache
- * file for the optimised model, and warm-up runs. Immutable; {@link #newBuilder()} copies.
+ * file for the optimised model, and warm-up runs. Immutable; {@link #toBuilder()} copies.
  *
  * <pre>{@code
  * InferenceOptions options = InferenceOptions.newBuilder()
@@ -48,7 +48,8 @@ public final class InferenceOptions {
     return new Builder();
   }
 
-  public Builder newBuilder() {
+  /** Returns a builder that starts from this value. */
+  public Builder toBuilder() {
     Builder b = new Builder();
     b.providers = new ArrayList<>(providers);
     b.requireAccelerator = requireAccelerator;

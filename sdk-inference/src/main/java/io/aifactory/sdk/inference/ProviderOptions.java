@@ -38,7 +38,8 @@ public final class ProviderOptions {
     return new Builder(provider);
   }
 
-  public Builder newBuilder() {
+  /** Returns a builder that starts from this value. */
+  public Builder toBuilder() {
     Builder b = new Builder(provider);
     b.deviceId = deviceId;
     b.gpuMemoryLimitBytes = gpuMemoryLimitBytes;

@@ -1,0 +1,89 @@
+package io.aifactory.sdk.inference;
+
+import io.aifactory.sdk.core.InferenceException;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.inference.internal.OrtInferenceSession;
+import java.util.Map;
+
+/**
+ * An ONNX model loaded into ONNX Runtime, run on {@link TensorBuffer}s without copying them.
+ *
+ * <pre>{@code
+ * try (InferenceSession session = InferenceSession.open(ModelSource.ofPath(model),
+ *         InferenceOptions.newBuilder().providers(ExecutionProvider.CUDA, ExecutionProvider.CPU).build());
+ *     TensorBuffer input = TensorBuffer.allocate(ElementType.FLOAT32, 1, 64);
+ *     TensorBuffer score = TensorBuffer.allocate(ElementType.FLOAT32, 1, 1)) {
+ *   session.run(Map.of("input", input), Map.of("score", score));
+ * }
+ * }</pre>
+ *
+ * <p>Inputs are checked against the model (names, element types, shapes) before ONNX Runtime sees them, and
+ * handed over as views of their own native memory. Outputs are written into the caller's tensors. For a hot
+ * loop, {@link #bind} wraps the tensors once so that each run allocates no tensor memory at all.
+ *
+ * <p>Threads: every method may be called from many threads at once. {@link #close()} waits for runs in
+ * flight, then frees the native session; runs started after it fail.
+ */
+public interface InferenceSession extends AutoCloseable {
+  /**
+   * Opens {@code source} on the first execution provider of {@code options} that initialises.
+   *
+   * @throws InferenceException if the bytes cannot be read, do not match the pin, are not a valid ONNX model,
+   *     or no acceptable execution provider initialises; the message names the model
+   */
+  static InferenceSession open(ModelSource source, InferenceOptions options) {
+    return OrtInferenceSession.open(source, options);
+  }
+
+  /** Opens {@code source} on CPU with default options. */
+  static InferenceSession open(ModelSource source) {
+    return open(source, InferenceOptions.defaults());
+  }
+
+  /** Returns the model's inputs, outputs and metadata. */
+  ModelDescription description();
+
+  /** Returns the active execution provider and why each preferred one was skipped. */
+  ProviderSelection providers();
+
+  /** Returns the execution provider this session runs on. */
+  default ExecutionProvider activeProvider() {
+    return providers().active();
+  }
+
+  /**
+   * Runs the model on {@code inputs} (every model input, by name) and writes the requested outputs into
+   * {@code outputs} (one or more model outputs, by name, shaped as the model will produce them).
+   *
+   * @throws InferenceException naming the tensor, expected and given type and shape, if an input or output
+   *     does not match the model; or if ONNX Runtime fails, or the session is closed
+   */
+  void run(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs);
+
+  /**
+   * Runs the model and returns every output in a new tensor that the caller owns and must close.
+   *
+   * @throws InferenceException as {@link #run(Map, Map)}
+   */
+  Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs);
+
+  /**
+   * Checks and wraps {@code inputs} and {@code outputs} once and returns a binding that runs the model on
+   * them: write new values into the input tensors, call {@link SessionBinding#run()}, read the outputs. The
+   * tensors must stay open while the binding is used; close the binding first.
+   *
+   * @throws InferenceException as {@link #run(Map, Map)}
+   */
+  SessionBinding bind(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs);
+
+  /** Returns a snapshot of this session's counters. */
+  SessionMetrics metrics();
+
+  void addMetricsListener(MetricsListener listener);
+
+  void removeMetricsListener(MetricsListener listener);
+
+  /** Waits for runs in flight, then frees the native session and every binding. Closing twice does nothing. */
+  @Override
+  void close();
+}

@@ -1,0 +1,519 @@
+package io.aifactory.sdk.inference.internal;
+
+import ai.onnxruntime.OnnxModelMetadata;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.aifactory.sdk.core.InferenceException;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceSession;
+import io.aifactory.sdk.inference.MetricsListener;
+import io.aifactory.sdk.inference.ModelDescription;
+import io.aifactory.sdk.inference.ModelMetadata;
+import io.aifactory.sdk.inference.ModelSource;
+import io.aifactory.sdk.inference.ProviderSelection;
+import io.aifactory.sdk.inference.SessionBinding;
+import io.aifactory.sdk.inference.SessionMetrics;
+import io.aifactory.sdk.inference.TensorSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link InferenceSession} on ONNX Runtime.
+ *
+ * <p>Lifecycle: every run holds the read side of a lock; {@link #close()} takes the write side, so it waits
+ * for runs in flight before the native session is freed (ONNX Runtime does not survive a close during a
+ * run). Every native wrapper a run creates is closed in a {@code finally}, so nothing leaks when it throws.
+ */
+public final class OrtInferenceSession implements InferenceSession {
+  private static final Logger LOG = LoggerFactory.getLogger(OrtInferenceSession.class);
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final String name;
+  private final ModelDescription description;
+  private final ProviderSelection selection;
+  private final MetricsRecorder metrics;
+  private final Map<String, TensorSpec> inputSpecs = new LinkedHashMap<>();
+  private final Map<String, TensorSpec> outputSpecs = new LinkedHashMap<>();
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final Set<Binding> bindings = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private OrtInferenceSession(OrtEnvironment env, OrtSession session, String name, ModelDescription description,
+      ProviderSelection selection) {
+    this.env = env;
+    this.session = session;
+    this.name = name;
+    this.description = description;
+    this.selection = selection;
+    this.metrics = new MetricsRecorder(name, selection.active());
+    description.inputs().forEach(t -> inputSpecs.put(t.name(), t));
+    description.outputs().forEach(t -> outputSpecs.put(t.name(), t));
+  }
+
+  public static OrtInferenceSession open(ModelSource source, InferenceOptions options) {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(options, "options");
+    byte[] bytes = source.load();
+    String name = source.name();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    ProviderSelector.Opened opened = ProviderSelector.open(env, bytes, name, options);
+    OrtInferenceSession result = null;
+    try {
+      ModelDescription description = describe(opened.session, name, bytes);
+      result = new OrtInferenceSession(env, opened.session, name, description, opened.selection);
+      result.warmUp(options.warmUpRuns());
+      return result;
+    } catch (OrtException e) {
+      closeQuietly(opened.session);
+      throw new InferenceException("model " + name + ": cannot describe inputs and outputs: "
+          + ProviderSelector.reason(e), e);
+    } catch (RuntimeException e) {
+      closeQuietly(opened.session);
+      throw e;
+    }
+  }
+
+  private static ModelDescription describe(OrtSession session, String name, byte[] bytes) throws OrtException {
+    List<TensorSpec> inputs = new ArrayList<>();
+    session.getInputInfo().values().forEach(n -> inputs.add(OrtTypes.spec(n)));
+    List<TensorSpec> outputs = new ArrayList<>();
+    session.getOutputInfo().values().forEach(n -> outputs.add(OrtTypes.spec(n)));
+    OnnxModelMetadata m = session.getMetadata();
+    ModelHeader header = ModelHeader.read(bytes);
+    ModelMetadata metadata = new ModelMetadata(nz(m.getProducerName()), header.producerVersion, nz(m.getDomain()),
+        nz(m.getDescription()), nz(m.getGraphName()), m.getVersion(), header.irVersion, header.opsetVersion,
+        m.getCustomMetadata());
+    return new ModelDescription(name, ModelSource.sha256Hex(bytes), inputs, outputs, metadata);
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
+  }
+
+  private void warmUp(int runs) {
+    if (runs == 0) {
+      return;
+    }
+    Map<String, TensorBuffer> zeros = new LinkedHashMap<>();
+    try {
+      for (TensorSpec spec : description.inputs()) {
+        if (spec.elementType() == null) {
+          LOG.warn("model {}: no warm-up, input {} has type {}", name, spec.name(), spec.onnxType());
+          return;
+        }
+        long[] shape = spec.shape();
+        for (int i = 0; i < shape.length; i++) {
+          shape[i] = shape[i] < 0 ? 1 : shape[i];
+        }
+        zeros.put(spec.name(), TensorBuffer.allocate(spec.elementType(), shape));
+      }
+      for (int i = 0; i < runs; i++) {
+        run(zeros).values().forEach(TensorBuffer::close);
+      }
+    } finally {
+      zeros.values().forEach(TensorBuffer::close);
+    }
+  }
+
+  @Override
+  public ModelDescription description() {
+    return description;
+  }
+
+  @Override
+  public ProviderSelection providers() {
+    return selection;
+  }
+
+  @Override
+  public void run(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
+    if (outputs.isEmpty()) {
+      throw new InferenceException("model " + name + ": no outputs given; the model's outputs are "
+          + outputSpecs.keySet());
+    }
+    enter();
+    long start = System.nanoTime();
+    try {
+      int batch = checkInputs(inputs);
+      checkOutputs(outputs, inputs);
+      Map<String, OnnxTensor> in = new LinkedHashMap<>();
+      Map<String, OnnxTensor> out = new LinkedHashMap<>();
+      try {
+        for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
+          in.put(e.getKey(), OrtTypes.wrap(env, e.getValue()));
+        }
+        for (Map.Entry<String, TensorBuffer> e : outputs.entrySet()) {
+          out.put(e.getKey(), OrtTypes.wrap(env, e.getValue()));
+        }
+        session.run(in, out).close();
+      } finally {
+        in.values().forEach(OnnxTensor::close);
+        out.values().forEach(OnnxTensor::close);
+      }
+      metrics.success(batch, System.nanoTime() - start);
+    } catch (OrtException e) {
+      throw failed(runFailed(e));
+    } catch (RuntimeException e) {
+      throw failed(e);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+    enter();
+    long start = System.nanoTime();
+    Map<String, TensorBuffer> results = new LinkedHashMap<>();
+    boolean ok = false;
+    try {
+      int batch = checkInputs(inputs);
+      // Outputs whose shape the inputs decide are allocated up front and pinned; the rest (dims only the
+      // model knows) are allocated by ONNX Runtime and copied once.
+      Map<String, OnnxTensor> in = new LinkedHashMap<>();
+      Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+      try {
+        for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
+          in.put(e.getKey(), OrtTypes.wrap(env, e.getValue()));
+        }
+        Set<String> requested = new java.util.LinkedHashSet<>();
+        for (TensorSpec spec : description.outputs()) {
+          long[] shape = resolve(spec, inputs);
+          if (shape != null && spec.elementType() != null) {
+            TensorBuffer buffer = TensorBuffer.allocate(spec.elementType(), shape);
+            results.put(spec.name(), buffer);
+            pinned.put(spec.name(), OrtTypes.wrap(env, buffer));
+          } else {
+            requested.add(spec.name());
+          }
+        }
+        try (OrtSession.Result result = session.run(in, requested, pinned)) {
+          for (String output : requested) {
+            OnnxValue value = result.get(output).orElseThrow();
+            results.put(output, copyOut(output, value));
+          }
+        }
+      } finally {
+        in.values().forEach(OnnxTensor::close);
+        pinned.values().forEach(OnnxTensor::close);
+      }
+      metrics.success(batch, System.nanoTime() - start);
+      ok = true;
+      Map<String, TensorBuffer> ordered = new LinkedHashMap<>();
+      for (TensorSpec spec : description.outputs()) {
+        ordered.put(spec.name(), results.get(spec.name()));
+      }
+      return ordered;
+    } catch (OrtException e) {
+      throw failed(runFailed(e));
+    } catch (RuntimeException e) {
+      throw failed(e);
+    } finally {
+      if (!ok) {
+        results.values().forEach(TensorBuffer::close);
+      }
+      exit();
+    }
+  }
+
+  private TensorBuffer copyOut(String output, OnnxValue value) {
+    if (!(value instanceof OnnxTensor)) {
+      throw new InferenceException("model " + name + ": output " + output + " is a " + value.getType()
+          + ", not a tensor");
+    }
+    OnnxTensor tensor = (OnnxTensor) value;
+    TensorSpec spec = outputSpecs.get(output);
+    if (spec.elementType() == null) {
+      throw new InferenceException("model " + name + ": output " + output + " has type " + spec.onnxType()
+          + ", which a TensorBuffer cannot hold");
+    }
+    TensorBuffer buffer = TensorBuffer.allocate(spec.elementType(), tensor.getInfo().getShape());
+    ByteBuffer data = tensor.getByteBuffer().order(ByteOrder.nativeOrder());
+    buffer.asByteBuffer().put(data);
+    return buffer;
+  }
+
+  @Override
+  public SessionBinding bind(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
+    if (outputs.isEmpty()) {
+      throw new InferenceException("model " + name + ": no outputs given; the model's outputs are "
+          + outputSpecs.keySet());
+    }
+    enter();
+    try {
+      int batch = checkInputs(inputs);
+      checkOutputs(outputs, inputs);
+      Binding binding = new Binding(batch);
+      try {
+        for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
+          binding.add(binding.inputs, e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, TensorBuffer> e : outputs.entrySet()) {
+          binding.add(binding.outputs, e.getKey(), e.getValue());
+        }
+      } catch (OrtException e) {
+        binding.close();
+        throw new InferenceException("model " + name + ": cannot bind tensors: " + ProviderSelector.reason(e), e);
+      }
+      bindings.add(binding);
+      return binding;
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
+  public SessionMetrics metrics() {
+    return metrics.snapshot();
+  }
+
+  @Override
+  public void addMetricsListener(MetricsListener listener) {
+    metrics.addListener(listener);
+  }
+
+  @Override
+  public void removeMetricsListener(MetricsListener listener) {
+    metrics.removeListener(listener);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lifecycle.writeLock().lock();
+    try {
+      for (Binding binding : bindings) {
+        binding.closeWrappers();
+      }
+      bindings.clear();
+      closeQuietly(session);
+      LOG.debug("model {}: session closed", name);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InferenceSession[" + name + " on " + selection.active() + (closed ? ", closed" : "") + "]";
+  }
+
+  // ------------------------------------------------------------------------------------- checks
+
+  private void enter() {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new InferenceException("model " + name + ": session is closed");
+    }
+  }
+
+  private void exit() {
+    lifecycle.readLock().unlock();
+  }
+
+  private RuntimeException failed(RuntimeException e) {
+    metrics.failure(e);
+    return e;
+  }
+
+  private InferenceException runFailed(OrtException e) {
+    return new InferenceException("model " + name + ": run failed: " + ProviderSelector.reason(e), e);
+  }
+
+  /** Checks every input against the model; returns the batch size (first dim if dynamic, else 1). */
+  private int checkInputs(Map<String, TensorBuffer> inputs) {
+    for (String given : inputs.keySet()) {
+      if (!inputSpecs.containsKey(given)) {
+        throw new InferenceException("model " + name + ": unknown input \"" + given + "\"; the model's inputs are "
+            + inputSpecs.keySet());
+      }
+    }
+    int batch = 1;
+    boolean first = true;
+    for (TensorSpec spec : inputSpecs.values()) {
+      TensorBuffer tensor = inputs.get(spec.name());
+      if (tensor == null) {
+        throw new InferenceException("model " + name + ": input \"" + spec.name() + "\" missing: expected "
+            + expected(spec) + ", given inputs " + inputs.keySet());
+      }
+      check("input", spec, tensor, inputs);
+      if (first && spec.hasDynamicBatch()) {
+        batch = tensor.dim(0);
+      }
+      first = false;
+    }
+    return batch;
+  }
+
+  private void checkOutputs(Map<String, TensorBuffer> outputs, Map<String, TensorBuffer> inputs) {
+    for (Map.Entry<String, TensorBuffer> e : outputs.entrySet()) {
+      TensorSpec spec = outputSpecs.get(e.getKey());
+      if (spec == null) {
+        throw new InferenceException("model " + name + ": unknown output \"" + e.getKey()
+            + "\"; the model's outputs are " + outputSpecs.keySet());
+      }
+      check("output", spec, e.getValue(), inputs);
+    }
+  }
+
+  private void check(String role, TensorSpec spec, TensorBuffer tensor, Map<String, TensorBuffer> inputs) {
+    if (tensor == null) {
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null");
+    }
+    if (tensor.isClosed()) {
+      throw mismatch(role, spec, tensor, "");
+    }
+    if (spec.elementType() != tensor.elementType() || spec.rank() != tensor.rank()) {
+      throw mismatch(role, spec, tensor, "");
+    }
+    for (int i = 0; i < spec.rank(); i++) {
+      long expected = spec.dim(i);
+      if (expected >= 0 && expected != tensor.dim(i)) {
+        throw mismatch(role, spec, tensor, "");
+      }
+      if (expected < 0 && "output".equals(role)) {
+        String dimName = spec.dimensionNames()[i];
+        long fromInputs = dimFromInputs(dimName, inputs);
+        if (fromInputs >= 0 && fromInputs != tensor.dim(i)) {
+          throw mismatch(role, spec, tensor, " with " + dimName + "=" + fromInputs + " from the inputs");
+        }
+      }
+    }
+  }
+
+  /** Returns the size the inputs give a named dynamic dimension, or -1 if none does. */
+  private long dimFromInputs(String dimName, Map<String, TensorBuffer> inputs) {
+    if (dimName.isEmpty()) {
+      return -1;
+    }
+    for (TensorSpec in : inputSpecs.values()) {
+      String[] names = in.dimensionNames();
+      for (int d = 0; d < names.length; d++) {
+        if (in.dim(d) < 0 && names[d].equals(dimName)) {
+          TensorBuffer given = inputs.get(in.name());
+          if (given != null && given.rank() > d) {
+            return given.dim(d);
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Returns the output's concrete shape if the inputs decide every dynamic dimension, else null. */
+  private long[] resolve(TensorSpec spec, Map<String, TensorBuffer> inputs) {
+    long[] shape = spec.shape();
+    String[] names = spec.dimensionNames();
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] < 0) {
+        shape[i] = dimFromInputs(names[i], inputs);
+        if (shape[i] < 0) {
+          return null;
+        }
+      }
+    }
+    return shape;
+  }
+
+  private InferenceException mismatch(String role, TensorSpec spec, TensorBuffer given, String detail) {
+    return new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected "
+        + expected(spec) + detail + ", given " + describe(given));
+  }
+
+  private static String expected(TensorSpec spec) {
+    return (spec.elementType() != null ? spec.elementType().toString() : spec.onnxType()) + " "
+        + spec.shapeString();
+  }
+
+  private static String describe(TensorBuffer tensor) {
+    if (tensor.isClosed()) {
+      return "a closed tensor " + tensor;
+    }
+    return tensor.elementType() + " " + Arrays.toString(tensor.shape());
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      LOG.warn("closing ONNX Runtime session failed", e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- binding
+
+  private final class Binding implements SessionBinding {
+    final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+    final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+    final List<TensorBuffer> tensors = new ArrayList<>();
+    final int batch;
+    private boolean bindingClosed;
+
+    Binding(int batch) {
+      this.batch = batch;
+    }
+
+    void add(Map<String, OnnxTensor> to, String key, TensorBuffer tensor) throws OrtException {
+      to.put(key, OrtTypes.wrap(env, tensor));
+      tensors.add(tensor);
+    }
+
+    @Override
+    public synchronized void run() {
+      if (bindingClosed) {
+        throw new InferenceException("model " + name + ": binding is closed");
+      }
+      enter();
+      long start = System.nanoTime();
+      try {
+        for (int i = 0; i < tensors.size(); i++) {
+          if (tensors.get(i).isClosed()) {
+            throw new InferenceException("model " + name + ": a bound tensor was closed: " + tensors.get(i));
+          }
+        }
+        session.run(inputs, outputs).close();
+        metrics.success(batch, System.nanoTime() - start);
+      } catch (OrtException e) {
+        throw failed(runFailed(e));
+      } catch (RuntimeException e) {
+        throw failed(e);
+      } finally {
+        exit();
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!bindingClosed) {
+        bindings.remove(this);
+        closeWrappers();
+      }
+    }
+
+    synchronized void closeWrappers() {
+      bindingClosed = true;
+      inputs.values().forEach(OnnxTensor::close);
+      outputs.values().forEach(OnnxTensor::close);
+    }
+  }
+}
