@@ -126,7 +126,8 @@ final class ModelHeader {
           pos += 8;
           break;
         case 2:
-          pos += length();
+          int length = length(); // read before adding: length() advances pos
+          pos += length;
           break;
         case 5:
           pos += 4;

@@ -47,7 +47,8 @@ public final class OrtInferenceSession implements InferenceSession {
   private final String name;
   private final ModelDescription description;
   private final ProviderSelection selection;
-  private final MetricsRecorder metrics;
+  /** Replaced once after warm-up, so that warm-up runs are not counted; listeners come after open. */
+  private volatile MetricsRecorder metrics;
   private final Map<String, TensorSpec> inputSpecs = new LinkedHashMap<>();
   private final Map<String, TensorSpec> outputSpecs = new LinkedHashMap<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -78,6 +79,7 @@ public final class OrtInferenceSession implements InferenceSession {
       ModelDescription description = describe(opened.session, name, bytes);
       result = new OrtInferenceSession(env, opened.session, name, description, opened.selection);
       result.warmUp(options.warmUpRuns());
+      result.metrics = new MetricsRecorder(name, opened.selection.active());
       return result;
     } catch (OrtException e) {
       closeQuietly(opened.session);

@@ -1,0 +1,59 @@
+package io.aifactory.sdk.inference;
+
+import io.aifactory.sdk.core.InferenceException;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.inference.internal.MicroBatcher;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Dynamic batching in process, as Triton does it: many producers submit single samples, a worker gathers them
+ * into one batch (up to a maximum size, or until the first sample has waited the maximum queue delay), runs
+ * the model once, and completes each producer's future with its own outputs.
+ *
+ * <pre>{@code
+ * try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
+ *     .maxBatchSize(64).maxQueueDelay(Duration.ofMillis(1)).build())) {
+ *   CompletableFuture<Map<String, TensorBuffer>> scores = batcher.submit(Map.of("input", sample));
+ * }
+ * }</pre>
+ *
+ * <p>A sample is one entry of the batch: its shape is the model input's shape without the batch
+ * dimension, or with a batch dimension of 1. Its memory is read when its batch is formed, so it must stay
+ * open and unchanged until its future completes. Outputs have a batch dimension of 1.
+ */
+public interface BatchingSession extends AutoCloseable {
+  /**
+   * Starts a batching worker over {@code session}, which must have a dynamic first (batch) dimension on
+   * every input and output. The session stays open when the batcher closes.
+   *
+   * @throws InferenceException if the model cannot be batched, naming the input or output
+   */
+  static BatchingSession start(InferenceSession session, BatchingOptions options) {
+    return MicroBatcher.start(session, options);
+  }
+
+  /**
+   * Queues one sample and returns a future of new output tensors, which the caller owns and must close.
+   *
+   * @throws InferenceException if the sample does not match the model, naming the input
+   * @throws QueueFullException if the queue is full and {@link BatchingOptions#blockWhenFull()} is off
+   */
+  CompletableFuture<Map<String, TensorBuffer>> submit(Map<String, TensorBuffer> sample);
+
+  /**
+   * Queues one sample whose outputs are written into {@code outputs} (each shaped as one sample's output);
+   * the future completes when they are written.
+   *
+   * @throws InferenceException if the sample or outputs do not match the model, naming the tensor
+   * @throws QueueFullException if the queue is full and {@link BatchingOptions#blockWhenFull()} is off
+   */
+  CompletableFuture<Void> submit(Map<String, TensorBuffer> sample, Map<String, TensorBuffer> outputs);
+
+  /** Returns the number of samples waiting. */
+  int queued();
+
+  /** Stops taking samples, runs the ones already queued, and stops the worker. */
+  @Override
+  void close();
+}

@@ -1,0 +1,357 @@
+package io.aifactory.sdk.inference.internal;
+
+import io.aifactory.sdk.core.InferenceException;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.inference.BatchingOptions;
+import io.aifactory.sdk.inference.BatchingSession;
+import io.aifactory.sdk.inference.InferenceSession;
+import io.aifactory.sdk.inference.QueueFullException;
+import io.aifactory.sdk.inference.TensorSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link BatchingSession} with one worker thread and batch tensors allocated once at
+ * {@code [maxBatchSize, ...]}: each batch copies its samples into rows of the batch input, runs the session
+ * on views of the first {@code n} rows, and copies each row of the outputs back to its producer.
+ */
+public final class MicroBatcher implements BatchingSession {
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+  private static final long IDLE_POLL_MILLIS = 50;
+
+  private final InferenceSession session;
+  private final String name;
+  private final BatchingOptions options;
+  private final List<TensorSpec> inputSpecs;
+  private final List<TensorSpec> outputSpecs;
+  private final TensorBuffer[] batchInputs;
+  private final TensorBuffer[] batchOutputs;
+  private final BlockingQueue<Request> queue;
+  private final ExecutorService worker;
+  private volatile boolean closing;
+
+  private MicroBatcher(InferenceSession session, BatchingOptions options) {
+    this.session = session;
+    this.name = session.description().source();
+    this.options = options;
+    this.inputSpecs = session.description().inputs();
+    this.outputSpecs = session.description().outputs();
+    checkBatchable("input", inputSpecs);
+    checkBatchable("output", outputSpecs);
+    this.batchInputs = allocate(inputSpecs, options.maxBatchSize());
+    this.batchOutputs = allocate(outputSpecs, options.maxBatchSize());
+    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "aifactory-batcher-" + name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static MicroBatcher start(InferenceSession session, BatchingOptions options) {
+    Objects.requireNonNull(session, "session");
+    Objects.requireNonNull(options, "options");
+    MicroBatcher batcher = new MicroBatcher(session, options);
+    batcher.worker.execute(batcher::loop);
+    return batcher;
+  }
+
+  private void checkBatchable(String role, List<TensorSpec> specs) {
+    for (TensorSpec spec : specs) {
+      if (!spec.hasDynamicBatch()) {
+        throw new InferenceException("model " + name + ": cannot batch, " + role + " \"" + spec.name()
+            + "\" has no dynamic batch dimension: " + spec.shapeString());
+      }
+      if (spec.elementType() == null) {
+        throw new InferenceException("model " + name + ": cannot batch, " + role + " \"" + spec.name()
+            + "\" has type " + spec.onnxType());
+      }
+      for (int i = 1; i < spec.rank(); i++) {
+        if (spec.isDynamic(i)) {
+          throw new InferenceException("model " + name + ": cannot batch, " + role + " \"" + spec.name()
+              + "\" has a dynamic dimension besides the batch: " + spec.shapeString());
+        }
+      }
+    }
+  }
+
+  private static TensorBuffer[] allocate(List<TensorSpec> specs, int maxBatch) {
+    TensorBuffer[] buffers = new TensorBuffer[specs.size()];
+    for (int i = 0; i < buffers.length; i++) {
+      long[] shape = specs.get(i).shape();
+      shape[0] = maxBatch;
+      buffers[i] = TensorBuffer.allocate(specs.get(i).elementType(), shape);
+    }
+    return buffers;
+  }
+
+  @Override
+  public CompletableFuture<Map<String, TensorBuffer>> submit(Map<String, TensorBuffer> sample) {
+    Request request = new Request(checkSample(sample), null);
+    enqueue(request);
+    return request.outputsFuture;
+  }
+
+  @Override
+  public CompletableFuture<Void> submit(Map<String, TensorBuffer> sample, Map<String, TensorBuffer> outputs) {
+    TensorBuffer[] out = new TensorBuffer[outputSpecs.size()];
+    for (String given : outputs.keySet()) {
+      if (outputSpecs.stream().noneMatch(s -> s.name().equals(given))) {
+        throw new InferenceException("model " + name + ": unknown output \"" + given + "\"; the model's outputs are "
+            + outputSpecs.stream().map(TensorSpec::name).toList());
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      TensorBuffer t = outputs.get(outputSpecs.get(i).name());
+      if (t != null) {
+        checkOne("output", outputSpecs.get(i), t);
+        out[i] = t;
+      }
+    }
+    Request request = new Request(checkSample(sample), out);
+    enqueue(request);
+    return request.doneFuture;
+  }
+
+  @Override
+  public int queued() {
+    return queue.size();
+  }
+
+  private TensorBuffer[] checkSample(Map<String, TensorBuffer> sample) {
+    for (String given : sample.keySet()) {
+      if (inputSpecs.stream().noneMatch(s -> s.name().equals(given))) {
+        throw new InferenceException("model " + name + ": unknown input \"" + given + "\"; the model's inputs are "
+            + inputSpecs.stream().map(TensorSpec::name).toList());
+      }
+    }
+    TensorBuffer[] in = new TensorBuffer[inputSpecs.size()];
+    for (int i = 0; i < in.length; i++) {
+      TensorSpec spec = inputSpecs.get(i);
+      TensorBuffer t = sample.get(spec.name());
+      if (t == null) {
+        throw new InferenceException("model " + name + ": input \"" + spec.name() + "\" missing: expected one "
+            + "sample of " + spec.elementType() + " " + spec.shapeString() + ", given inputs " + sample.keySet());
+      }
+      checkOne("input", spec, t);
+      in[i] = t;
+    }
+    return in;
+  }
+
+  /** A sample tensor has the spec's shape without the batch dimension, or with a batch dimension of 1. */
+  private void checkOne(String role, TensorSpec spec, TensorBuffer t) {
+    boolean ok = !t.isClosed() && t.elementType() == spec.elementType();
+    if (ok) {
+      int skip = t.rank() == spec.rank() ? 1 : 0;
+      if (t.rank() == spec.rank() && t.dim(0) != 1 || t.rank() != spec.rank() && t.rank() != spec.rank() - 1) {
+        ok = false;
+      } else {
+        for (int i = 1; i < spec.rank(); i++) {
+          if (t.dim(i - 1 + skip) != spec.dim(i)) {
+            ok = false;
+          }
+        }
+      }
+    }
+    if (!ok) {
+      long[] sampleShape = Arrays.copyOfRange(spec.shape(), 1, spec.rank());
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected one sample of "
+          + spec.elementType() + " " + Arrays.toString(sampleShape) + " (or [1, ...]), given "
+          + (t.isClosed() ? "a closed tensor " + t : t.elementType() + " " + Arrays.toString(t.shape())));
+    }
+  }
+
+  private void enqueue(Request request) {
+    if (closing) {
+      throw new InferenceException("model " + name + ": batching session is closed");
+    }
+    if (options.blockWhenFull()) {
+      try {
+        queue.put(request);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InferenceException("model " + name + ": interrupted while waiting for room in the batching queue",
+            e);
+      }
+    } else if (!queue.offer(request)) {
+      throw new QueueFullException("model " + name + ": batching queue is full (capacity "
+          + options.queueCapacity() + "); retry later or enable blockWhenFull");
+    }
+    if (closing) {
+      // Raced with close(): the worker may already be gone, so make sure nobody waits forever.
+      failQueued();
+    }
+  }
+
+  private void loop() {
+    int max = options.maxBatchSize();
+    long delayNanos = options.maxQueueDelay().toNanos();
+    List<Request> batch = new ArrayList<>(max);
+    try {
+      while (true) {
+        Request first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closing) {
+            return;
+          }
+          continue;
+        }
+        batch.add(first);
+        long deadline = first.enqueuedNanos + delayNanos;
+        while (batch.size() < max) {
+          Request next = queue.poll();
+          if (next == null) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0 || (next = queue.poll(wait, TimeUnit.NANOSECONDS)) == null) {
+              break;
+            }
+          }
+          batch.add(next);
+        }
+        execute(batch);
+        batch.clear();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      LOG.error("model {}: batching worker died", name, e);
+      batch.forEach(r -> r.fail(e));
+    } finally {
+      failQueued();
+    }
+  }
+
+  private void execute(List<Request> requests) {
+    List<Request> batch = new ArrayList<>(requests.size());
+    for (Request r : requests) {
+      int row = batch.size();
+      try {
+        for (int i = 0; i < batchInputs.length; i++) {
+          r.inputs[i].copyTo(batchInputs[i].at(row));
+        }
+        batch.add(r);
+      } catch (RuntimeException e) {
+        r.fail(new InferenceException("model " + name + ": cannot read sample: " + e.getMessage(), e));
+      }
+    }
+    int n = batch.size();
+    if (n == 0) {
+      return;
+    }
+    Map<String, TensorBuffer> in = new LinkedHashMap<>();
+    Map<String, TensorBuffer> out = new LinkedHashMap<>();
+    for (int i = 0; i < batchInputs.length; i++) {
+      in.put(inputSpecs.get(i).name(), batchInputs[i].slice(0, n));
+    }
+    for (int i = 0; i < batchOutputs.length; i++) {
+      out.put(outputSpecs.get(i).name(), batchOutputs[i].slice(0, n));
+    }
+    try {
+      session.run(in, out);
+    } catch (RuntimeException e) {
+      batch.forEach(r -> r.fail(e));
+      return;
+    }
+    for (int row = 0; row < n; row++) {
+      batch.get(row).complete(row);
+    }
+  }
+
+  private void failQueued() {
+    Request r;
+    while ((r = queue.poll()) != null) {
+      r.fail(new InferenceException("model " + name + ": batching session closed before the sample ran"));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("model {}: batching worker did not stop within 30 s", name);
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    failQueued();
+    for (TensorBuffer t : batchInputs) {
+      t.close();
+    }
+    for (TensorBuffer t : batchOutputs) {
+      t.close();
+    }
+  }
+
+  private final class Request {
+    final TensorBuffer[] inputs;
+    final TensorBuffer[] outputs;
+    final long enqueuedNanos = System.nanoTime();
+    final CompletableFuture<Map<String, TensorBuffer>> outputsFuture;
+    final CompletableFuture<Void> doneFuture;
+
+    Request(TensorBuffer[] inputs, TensorBuffer[] outputs) {
+      this.inputs = inputs;
+      this.outputs = outputs;
+      this.outputsFuture = outputs == null ? new CompletableFuture<>() : null;
+      this.doneFuture = outputs == null ? null : new CompletableFuture<>();
+    }
+
+    void complete(int row) {
+      try {
+        if (outputs != null) {
+          for (int i = 0; i < outputs.length; i++) {
+            if (outputs[i] != null) {
+              batchOutputs[i].at(row).copyTo(outputs[i]);
+            }
+          }
+          doneFuture.complete(null);
+        } else {
+          Map<String, TensorBuffer> result = new LinkedHashMap<>();
+          try {
+            for (int i = 0; i < batchOutputs.length; i++) {
+              long[] shape = outputSpecs.get(i).shape();
+              shape[0] = 1;
+              TensorBuffer t = TensorBuffer.allocate(outputSpecs.get(i).elementType(), shape);
+              result.put(outputSpecs.get(i).name(), t);
+              batchOutputs[i].at(row).copyTo(t);
+            }
+          } catch (RuntimeException e) {
+            result.values().forEach(TensorBuffer::close);
+            throw e;
+          }
+          outputsFuture.complete(result);
+        }
+      } catch (RuntimeException e) {
+        fail(new InferenceException("model " + name + ": cannot write outputs: " + e.getMessage(), e));
+      }
+    }
+
+    void fail(Throwable e) {
+      if (outputsFuture != null) {
+        outputsFuture.completeExceptionally(e);
+      } else {
+        doneFuture.completeExceptionally(e);
+      }
+    }
+  }
+}
