@@ -143,7 +143,7 @@ public final class MicroBatcher implements BatchingSession {
       TensorBuffer t = sample.get(spec.name());
       if (t == null) {
         throw new InferenceException("model " + name + ": input \"" + spec.name() + "\" missing: expected one "
-            + "sample of " + spec.elementType() + " " + spec.shapeString() + ", given inputs " + sample.keySet());
+            + "sample of " + spec.elementType() + " " + sampleShape(spec) + ", given inputs " + sample.keySet());
       }
       checkOne("input", spec, t);
       in[i] = t;
@@ -167,11 +167,14 @@ public final class MicroBatcher implements BatchingSession {
       }
     }
     if (!ok) {
-      long[] sampleShape = Arrays.copyOfRange(spec.shape(), 1, spec.rank());
       throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected one sample of "
-          + spec.elementType() + " " + Arrays.toString(sampleShape) + " (or [1, ...]), given "
+          + spec.elementType() + " " + sampleShape(spec) + " (or [1, ...]), given "
           + (t.isClosed() ? "a closed tensor " + t : t.elementType() + " " + Arrays.toString(t.shape())));
     }
+  }
+
+  private static String sampleShape(TensorSpec spec) {
+    return Arrays.toString(Arrays.copyOfRange(spec.shape(), 1, spec.rank()));
   }
 
   private void enqueue(Request request) {
