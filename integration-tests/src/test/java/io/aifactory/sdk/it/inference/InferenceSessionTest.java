@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.aifactory.sdk.core.InferenceException;
 import io.aifactory.sdk.core.tensor.ElementType;
 import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.core.tensor.TensorPool;
 import io.aifactory.sdk.inference.ExecutionProvider;
 import io.aifactory.sdk.inference.GraphOptimizationLevel;
 import io.aifactory.sdk.inference.InferenceOptions;
@@ -131,6 +132,48 @@ class InferenceSessionTest {
       float after = score.getFloat(0);
       assertNotEquals(before, after);
       assertEquals(PCA.score(changed), after, 1e-5 * Math.max(1, after));
+    }
+  }
+
+  @Test
+  void shouldSeeNewValuesWrittenIntoTheSameTensorsBetweenRuns() {
+    TensorBuffer input = floats(2, TestModels.FEATURES);
+    TensorBuffer score = floats(2, 1);
+    Random random = new Random(6);
+    for (int i = 0; i < 5; i++) {
+      float[][] rows = Tensors.random(random, 2, TestModels.FEATURES);
+      input.put(0, rows[0]);
+      input.put(TestModels.FEATURES, rows[1]);
+      session.run(Map.of("input", input), Map.of("score", score));
+      for (int r = 0; r < 2; r++) {
+        assertEquals(PCA.score(rows[r]), score.getFloat(r), 1e-5 * Math.max(1, PCA.score(rows[r])), "run " + i);
+      }
+    }
+  }
+
+  @Test
+  void shouldStayCorrectWhenPooledMemoryIsReusedAndWithManyDistinctTensors() {
+    Random random = new Random(7);
+    try (TensorPool pool = TensorPool.create()) {
+      // Each cycle closes its tensors, so the pool hands the same memory to new tensor objects.
+      for (int i = 0; i < 40; i++) {
+        float[] row = Tensors.random(random, 1, TestModels.FEATURES)[0];
+        try (TensorBuffer input = pool.acquire(ElementType.FLOAT32, 1, TestModels.FEATURES);
+            TensorBuffer score = pool.acquire(ElementType.FLOAT32, 1, 1)) {
+          input.put(0, row);
+          session.run(Map.of("input", input), Map.of("score", score));
+          assertEquals(PCA.score(row), score.getFloat(0), 1e-5 * Math.max(1, PCA.score(row)), "cycle " + i);
+        }
+      }
+    }
+    // More live tensors than the session caches wrappers for: the rest are wrapped per run.
+    for (int i = 0; i < 40; i++) {
+      float[] row = Tensors.random(random, 1, TestModels.FEATURES)[0];
+      TensorBuffer input = floats(1, TestModels.FEATURES);
+      TensorBuffer score = floats(1, 1);
+      input.put(0, row);
+      session.run(Map.of("input", input), Map.of("score", score));
+      assertEquals(PCA.score(row), score.getFloat(0), 1e-5 * Math.max(1, PCA.score(row)), "tensor " + i);
     }
   }
 

@@ -53,6 +53,11 @@ public final class OrtInferenceSession implements InferenceSession {
   private final Map<String, TensorSpec> outputSpecs = new LinkedHashMap<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Set<Binding> bindings = ConcurrentHashMap.newKeySet();
+  private final WrapperCache wrappers;
+  /** For each named dynamic dimension of an input: which input and axis give its size in a run. */
+  private final Map<String, DimSource> dimSources = new java.util.HashMap<>();
+  /** Per output, the name of each dimension an input decides, else null. */
+  private final Map<String, String[]> outputDimNames = new java.util.HashMap<>();
   private volatile boolean closed;
 
   private OrtInferenceSession(OrtEnvironment env, OrtSession session, String name, ModelDescription description,
@@ -63,8 +68,25 @@ public final class OrtInferenceSession implements InferenceSession {
     this.description = description;
     this.selection = selection;
     this.metrics = new MetricsRecorder(name, selection.active());
+    this.wrappers = new WrapperCache(env);
     description.inputs().forEach(t -> inputSpecs.put(t.name(), t));
     description.outputs().forEach(t -> outputSpecs.put(t.name(), t));
+    for (TensorSpec in : description.inputs()) {
+      String[] names = in.dimensionNames();
+      for (int axis = 0; axis < names.length; axis++) {
+        if (in.isDynamic(axis) && !names[axis].isEmpty()) {
+          dimSources.putIfAbsent(names[axis], new DimSource(in.name(), axis));
+        }
+      }
+    }
+    for (TensorSpec out : description.outputs()) {
+      String[] names = out.dimensionNames();
+      String[] sourced = new String[names.length];
+      for (int axis = 0; axis < names.length; axis++) {
+        sourced[axis] = out.isDynamic(axis) && dimSources.containsKey(names[axis]) ? names[axis] : null;
+      }
+      outputDimNames.put(out.name(), sourced);
+    }
   }
 
   public static OrtInferenceSession open(ModelSource source, InferenceOptions options) {
@@ -154,19 +176,19 @@ public final class OrtInferenceSession implements InferenceSession {
     try {
       int batch = checkInputs(inputs);
       checkOutputs(outputs, inputs);
-      Map<String, OnnxTensor> in = new LinkedHashMap<>();
-      Map<String, OnnxTensor> out = new LinkedHashMap<>();
+      Map<String, OnnxTensor> in = new java.util.HashMap<>();
+      Map<String, OnnxTensor> out = new java.util.HashMap<>();
+      List<OnnxTensor> own = new ArrayList<>(0); // wrappers for this run alone, when the cache is full
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
-          in.put(e.getKey(), OrtTypes.wrap(env, e.getValue()));
+          in.put(e.getKey(), wrapper(e.getValue(), own));
         }
         for (Map.Entry<String, TensorBuffer> e : outputs.entrySet()) {
-          out.put(e.getKey(), OrtTypes.wrap(env, e.getValue()));
+          out.put(e.getKey(), wrapper(e.getValue(), own));
         }
         session.run(in, out).close();
       } finally {
-        in.values().forEach(OnnxTensor::close);
-        out.values().forEach(OnnxTensor::close);
+        own.forEach(OnnxTensor::close);
       }
       metrics.success(batch, System.nanoTime() - start);
     } catch (OrtException e) {
@@ -190,9 +212,10 @@ public final class OrtInferenceSession implements InferenceSession {
       // model knows) are allocated by ONNX Runtime and copied once.
       Map<String, OnnxTensor> in = new LinkedHashMap<>();
       Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+      List<OnnxTensor> own = new ArrayList<>();
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
-          in.put(e.getKey(), OrtTypes.wrap(env, e.getValue()));
+          in.put(e.getKey(), wrapper(e.getValue(), own));
         }
         Set<String> requested = new java.util.LinkedHashSet<>();
         for (TensorSpec spec : description.outputs()) {
@@ -212,7 +235,7 @@ public final class OrtInferenceSession implements InferenceSession {
           }
         }
       } finally {
-        in.values().forEach(OnnxTensor::close);
+        own.forEach(OnnxTensor::close);
         pinned.values().forEach(OnnxTensor::close);
       }
       metrics.success(batch, System.nanoTime() - start);
@@ -232,6 +255,17 @@ public final class OrtInferenceSession implements InferenceSession {
       }
       exit();
     }
+  }
+
+  /** Returns the cached wrapper of {@code tensor}, or a new one added to {@code own} for the caller to free. */
+  private OnnxTensor wrapper(TensorBuffer tensor, List<OnnxTensor> own) throws OrtException {
+    OnnxTensor cached = wrappers.get(tensor);
+    if (cached != null) {
+      return cached;
+    }
+    OnnxTensor wrapper = OrtTypes.wrap(env, tensor);
+    own.add(wrapper);
+    return wrapper;
   }
 
   private TensorBuffer copyOut(String output, OnnxValue value) {
@@ -307,6 +341,7 @@ public final class OrtInferenceSession implements InferenceSession {
         binding.closeWrappers();
       }
       bindings.clear();
+      wrappers.close();
       closeQuietly(session);
       LOG.debug("model {}: session closed", name);
     } finally {
@@ -327,9 +362,11 @@ public final class OrtInferenceSession implements InferenceSession {
       lifecycle.readLock().unlock();
       throw new InferenceException("model " + name + ": session is closed");
     }
+    wrappers.enter();
   }
 
   private void exit() {
+    wrappers.exit();
     lifecycle.readLock().unlock();
   }
 
@@ -394,8 +431,8 @@ public final class OrtInferenceSession implements InferenceSession {
         throw mismatch(role, spec, tensor, "");
       }
       if (expected < 0 && "output".equals(role)) {
-        String dimName = spec.dimensionNames()[i];
-        long fromInputs = dimFromInputs(dimName, inputs);
+        String dimName = outputDimNames.get(spec.name())[i];
+        long fromInputs = dimName == null ? -1 : dimFromInputs(dimName, inputs);
         if (fromInputs >= 0 && fromInputs != tensor.dim(i)) {
           throw mismatch(role, spec, tensor, " with " + dimName + "=" + fromInputs + " from the inputs");
         }
@@ -405,21 +442,22 @@ public final class OrtInferenceSession implements InferenceSession {
 
   /** Returns the size the inputs give a named dynamic dimension, or -1 if none does. */
   private long dimFromInputs(String dimName, Map<String, TensorBuffer> inputs) {
-    if (dimName.isEmpty()) {
+    DimSource source = dimSources.get(dimName);
+    if (source == null) {
       return -1;
     }
-    for (TensorSpec in : inputSpecs.values()) {
-      String[] names = in.dimensionNames();
-      for (int d = 0; d < names.length; d++) {
-        if (in.dim(d) < 0 && names[d].equals(dimName)) {
-          TensorBuffer given = inputs.get(in.name());
-          if (given != null && given.rank() > d) {
-            return given.dim(d);
-          }
-        }
-      }
+    TensorBuffer given = inputs.get(source.input);
+    return given != null && given.rank() > source.axis ? given.dim(source.axis) : -1;
+  }
+
+  private static final class DimSource {
+    final String input;
+    final int axis;
+
+    DimSource(String input, int axis) {
+      this.input = input;
+      this.axis = axis;
     }
-    return -1;
   }
 
   /** Returns the output's concrete shape if the inputs decide every dynamic dimension, else null. */

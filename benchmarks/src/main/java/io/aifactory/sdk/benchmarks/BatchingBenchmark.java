@@ -1,0 +1,106 @@
+package io.aifactory.sdk.benchmarks;
+
+import io.aifactory.sdk.core.tensor.ElementType;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.inference.BatchingOptions;
+import io.aifactory.sdk.inference.BatchingSession;
+import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceSession;
+import io.aifactory.sdk.inference.ModelSource;
+import io.aifactory.sdk.testkit.onnx.OnnxModel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * 64 producer threads, each scoring one sample at a time: through a {@link BatchingSession} (samples
+ * gathered into batches of up to 64) versus each thread calling {@link InferenceSession#run} with a batch
+ * of one on the same shared session. Throughput is samples per second across all threads.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(64)
+public class BatchingBenchmark {
+  /** The session and batcher every producer shares. */
+  @State(Scope.Benchmark)
+  public static class Shared {
+    @Param({"MLP", "PCA"})
+    public BenchmarkModels model;
+
+    InferenceSession session;
+    BatchingSession batcher;
+    String inputName;
+    String outputName;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      OnnxModel onnx = model.build();
+      inputName = onnx.inputName();
+      outputName = onnx.outputName();
+      session = InferenceSession.open(ModelSource.ofBytes(model.name(), onnx.bytes()),
+          InferenceOptions.newBuilder().build());
+      batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
+          .maxBatchSize(64)
+          .maxQueueDelay(Duration.ofMillis(1))
+          .queueCapacity(256)
+          .build());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      batcher.close();
+      session.close();
+    }
+  }
+
+  /** One producer's sample and output tensors, reused for every call. */
+  @State(Scope.Thread)
+  public static class Producer {
+    TensorBuffer sample;
+    TensorBuffer output;
+    Map<String, TensorBuffer> inputs;
+    Map<String, TensorBuffer> outputs;
+
+    @Setup(Level.Trial)
+    public void setUp(Shared shared) {
+      sample = TensorBuffer.allocate(ElementType.FLOAT32, shared.model.shape(1));
+      Random random = new Random(Thread.currentThread().getId());
+      for (int i = 0; i < sample.elementCount(); i++) {
+        sample.putFloat(i, (float) random.nextGaussian());
+      }
+      output = TensorBuffer.allocate(ElementType.FLOAT32, 1, 1);
+      inputs = Map.of(shared.inputName, sample);
+      outputs = Map.of(shared.outputName, output);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      sample.close();
+      output.close();
+    }
+  }
+
+  @Benchmark
+  public float batched(Shared shared, Producer producer) {
+    shared.batcher.submit(producer.inputs, producer.outputs).join();
+    return producer.output.getFloat(0);
+  }
+
+  @Benchmark
+  public float oneByOne(Shared shared, Producer producer) {
+    shared.session.run(producer.inputs, producer.outputs);
+    return producer.output.getFloat(0);
+  }
+}
