@@ -75,6 +75,7 @@ public final class ModelRegistry implements AutoCloseable {
     checkOpen();
     Slot slot = slots.computeIfAbsent(name, Slot::new);
     synchronized (slot) {
+      checkOpen(); // close() retires under the same lock: a deploy that got here first is retired by it
       Deployment next = load(name, new Release(version, source, options));
       Deployment previous = slot.current.getAndSet(next);
       if (previous != null) {
@@ -96,6 +97,7 @@ public final class ModelRegistry implements AutoCloseable {
     checkOpen();
     Slot slot = slot(name);
     synchronized (slot) {
+      checkOpen();
       Release previous = slot.history.peek();
       Deployment active = slot.current.get();
       if (previous == null) {

@@ -121,4 +121,35 @@ class InferenceSessionConcurrentTest {
     assertEquals(runsAtClose, session.metrics().runs());
     assertEquals(succeeded.get(), session.metrics().runs());
   }
+
+  @Test
+  void shouldCloseWhileBindingsRunOnOtherThreads() throws Exception {
+    InferenceSession session = InferenceSession.open(ModelSource.ofBytes("pca.onnx", PCA.model().bytes()));
+    CountDownLatch running = new CountDownLatch(THREADS);
+    List<Future<String>> outcomes = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      outcomes.add(pool.submit(() -> {
+        try (TensorBuffer input = TensorBuffer.allocate(ElementType.FLOAT32, 4, TestModels.FEATURES);
+            TensorBuffer score = TensorBuffer.allocate(ElementType.FLOAT32, 4, 1);
+            SessionBinding binding = session.bind(Map.of("input", input), Map.of("score", score))) {
+          binding.run();
+          running.countDown();
+          while (true) {
+            try {
+              binding.run();
+            } catch (InferenceException e) {
+              return e.getMessage();
+            }
+          }
+        }
+      }));
+    }
+    assertTrue(running.await(30, TimeUnit.SECONDS));
+    session.close();
+    for (Future<String> outcome : outcomes) {
+      String message = outcome.get(30, TimeUnit.SECONDS);
+      assertTrue(message.equals("model pca.onnx: session is closed") || message.equals("model pca.onnx: binding is closed"),
+          message);
+    }
+  }
 }

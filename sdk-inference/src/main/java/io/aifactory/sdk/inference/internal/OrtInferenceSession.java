@@ -507,7 +507,8 @@ public final class OrtInferenceSession implements InferenceSession {
     final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
     final List<TensorBuffer> tensors = new ArrayList<>();
     final int batch;
-    private boolean bindingClosed;
+    private final java.util.concurrent.locks.ReentrantLock runLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile boolean bindingClosed;
 
     Binding(int batch) {
       this.batch = batch;
@@ -519,38 +520,52 @@ public final class OrtInferenceSession implements InferenceSession {
     }
 
     @Override
-    public synchronized void run() {
-      if (bindingClosed) {
-        throw new InferenceException("model " + name + ": binding is closed");
-      }
-      enter();
-      long start = System.nanoTime();
+    public void run() {
+      // Runs of one binding are serialised by runLock, not by this object's monitor: session.close() takes
+      // the monitor (closeWrappers) while holding the write lock, and a run holding the monitor while it
+      // waits for the read lock would deadlock with it.
+      runLock.lock();
       try {
-        for (int i = 0; i < tensors.size(); i++) {
-          if (tensors.get(i).isClosed()) {
-            throw new InferenceException("model " + name + ": a bound tensor was closed: " + tensors.get(i));
-          }
+        if (bindingClosed) {
+          throw new InferenceException("model " + name + ": binding is closed");
         }
-        session.run(inputs, outputs).close();
-        metrics.success(batch, System.nanoTime() - start);
-      } catch (OrtException e) {
-        throw failed(runFailed(e));
-      } catch (RuntimeException e) {
-        throw failed(e);
+        enter();
+        long start = System.nanoTime();
+        try {
+          for (int i = 0; i < tensors.size(); i++) {
+            if (tensors.get(i).isClosed()) {
+              throw new InferenceException("model " + name + ": a bound tensor was closed: " + tensors.get(i));
+            }
+          }
+          session.run(inputs, outputs).close();
+          metrics.success(batch, System.nanoTime() - start);
+        } catch (OrtException e) {
+          throw failed(runFailed(e));
+        } catch (RuntimeException e) {
+          throw failed(e);
+        } finally {
+          exit();
+        }
       } finally {
-        exit();
+        runLock.unlock();
       }
     }
 
     @Override
-    public synchronized void close() {
-      if (!bindingClosed) {
+    public void close() {
+      runLock.lock();
+      try {
         bindings.remove(this);
         closeWrappers();
+      } finally {
+        runLock.unlock();
       }
     }
 
     synchronized void closeWrappers() {
+      if (bindingClosed) {
+        return;
+      }
       bindingClosed = true;
       inputs.values().forEach(OnnxTensor::close);
       outputs.values().forEach(OnnxTensor::close);
