@@ -6,6 +6,8 @@ import io.aifactory.sdk.core.Tag;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -95,6 +97,9 @@ public final class Window implements AutoCloseable {
   private final TensorBuffer mask;
   private final TensorBuffer times;
   private final ByteBuffer valueMemory;
+  /** Typed views of the whole of {@link #values} for bulk writes; used by the writer only. */
+  private final FloatBuffer valueFloats;
+  private final DoubleBuffer valueDoubles;
   private final ByteBuffer maskMemory;
   private final ByteBuffer timeMemory;
   private final int rowBytes;
@@ -115,11 +120,16 @@ public final class Window implements AutoCloseable {
   private volatile long[] timesShape;
 
   // Writer state.
+  // The next row, already normalised, in the window's element type (one of the two arrays is used).
   private final double[] stage;
+  private final float[] stageFloats;
+  private final float[] meanFloats;
+  private final float[] inverseStdFloats;
   private final byte[] stageMask;
-  private final double[] lastGood;
-  private final boolean[] hasLastGood;
-  private final int[] heldRows;
+  /** Row of each column's last good value, where later than {@link #lastCompleteRow}. */
+  private final long[] lastGoodRow;
+  /** Last row in which every column was good: saves updating every column on the common path. */
+  private long lastCompleteRow = -1;
   private long lastInvalid = -1;
   private int rowsSinceReady;
   private Tag[] layoutTags = new Tag[0];
@@ -169,6 +179,8 @@ public final class Window implements AutoCloseable {
     this.mask = TensorBuffer.allocate(ElementType.UINT8, 2L * capacity, features);
     this.times = TensorBuffer.allocate(ElementType.INT64, 2L * capacity);
     this.valueMemory = values.memory();
+    this.valueFloats = doubles ? null : valueMemory.duplicate().order(valueMemory.order()).asFloatBuffer();
+    this.valueDoubles = doubles ? valueMemory.duplicate().order(valueMemory.order()).asDoubleBuffer() : null;
     this.maskMemory = mask.memory();
     this.timeMemory = times.memory();
     this.rowBytes = features * type.byteSize();
@@ -178,10 +190,16 @@ public final class Window implements AutoCloseable {
     this.maskShape = new long[] {length, features};
     this.timesShape = new long[] {length};
     this.stage = new double[features];
+    this.stageFloats = new float[features];
+    this.meanFloats = new float[features];
+    this.inverseStdFloats = new float[features];
+    for (int c = 0; c < features; c++) {
+      meanFloats[c] = (float) mean[c];
+      inverseStdFloats[c] = (float) inverseStd[c];
+    }
     this.stageMask = new byte[features];
-    this.lastGood = new double[features];
-    this.hasLastGood = new boolean[features];
-    this.heldRows = new int[features];
+    this.lastGoodRow = new long[features];
+    Arrays.fill(lastGoodRow, -1);
   }
 
   public static Builder newBuilder() {
@@ -238,25 +256,44 @@ public final class Window implements AutoCloseable {
    */
   public void append(long timeNanos, float[] row, boolean[] present) {
     checkRow(row.length, present);
-    for (int c = 0; c < features; c++) {
-      float v = row[c];
-      boolean good = (present == null || present[c]) && !Float.isNaN(v);
-      stage[c] = v;
-      stageMask[c] = good ? (byte) 1 : (byte) 0;
+    // Simple loops over arrays, so that the JIT can vectorise them.
+    if (doubles) {
+      for (int c = 0; c < features; c++) {
+        stage[c] = (row[c] - mean[c]) * inverseStd[c];
+      }
+    } else {
+      for (int c = 0; c < features; c++) {
+        stageFloats[c] = (row[c] - meanFloats[c]) * inverseStdFloats[c];
+      }
     }
+    stagePresence(present);
     writeRow(timeNanos);
   }
 
   /** Appends a row given in doubles; see {@link #append(long, float[], boolean[])}. */
   public void append(long timeNanos, double[] row, boolean[] present) {
     checkRow(row.length, present);
-    for (int c = 0; c < features; c++) {
-      double v = row[c];
-      boolean good = (present == null || present[c]) && !Double.isNaN(v);
-      stage[c] = v;
-      stageMask[c] = good ? (byte) 1 : (byte) 0;
+    if (doubles) {
+      for (int c = 0; c < features; c++) {
+        stage[c] = (row[c] - mean[c]) * inverseStd[c];
+      }
+    } else {
+      for (int c = 0; c < features; c++) {
+        stageFloats[c] = (float) ((row[c] - mean[c]) * inverseStd[c]);
+      }
     }
+    stagePresence(present);
     writeRow(timeNanos);
+  }
+
+  private void stagePresence(boolean[] present) {
+    if (present == null) {
+      Arrays.fill(stageMask, (byte) 1);
+    } else {
+      for (int c = 0; c < features; c++) {
+        stageMask[c] = present[c] ? (byte) 1 : (byte) 0;
+      }
+    }
   }
 
   /**
@@ -288,8 +325,12 @@ public final class Window implements AutoCloseable {
       }
       Quality quality = batch.quality(i);
       double v = batch.doubleValue(i);
-      boolean good = (quality.isGood() || acceptUncertain && !quality.isBad()) && !Double.isNaN(v);
-      stage[c] = v;
+      boolean good = quality.isGood() || acceptUncertain && !quality.isBad();
+      if (doubles) {
+        stage[c] = (v - mean[c]) * inverseStd[c];
+      } else {
+        stageFloats[c] = (float) ((v - mean[c]) * inverseStd[c]);
+      }
       stageMask[c] = good ? (byte) 1 : (byte) 0;
       time = Math.max(time, batch.sourceTimeNanos(i));
     }
@@ -313,7 +354,7 @@ public final class Window implements AutoCloseable {
     }
   }
 
-  /** Normalises {@link #stage}, applies the missing-data policy, and publishes the row. */
+  /** Applies the missing-data policy to the staged row and publishes it. */
   private void writeRow(long timeNanos) {
     if (closed) {
       throw new TensorException("window is closed");
@@ -321,39 +362,22 @@ public final class Window implements AutoCloseable {
     long r = (long) SEQUENCE.get(this);
     int slot = (int) (r % capacity);
     boolean invalid = false;
-    for (int c = 0; c < features; c++) {
-      if (stageMask[c] != 0) {
-        double v = (stage[c] - mean[c]) * inverseStd[c];
-        stage[c] = v;
-        lastGood[c] = v;
-        hasLastGood[c] = true;
-        heldRows[c] = 0;
-      } else if (policy == MissingDataPolicy.HOLD_LAST && hasLastGood[c] && heldRows[c] < maxHoldRows) {
-        stage[c] = lastGood[c];
-        heldRows[c]++;
-      } else {
-        stage[c] = Double.NaN;
-        invalid = true;
-      }
+    if (isComplete()) {
+      lastCompleteRow = r;
+    } else {
+      invalid = fillMissing(r);
     }
 
     // Announce the overwrite before touching the slot, so readers of the old row can tell.
     CLAIMED.setOpaque(this, r + 1);
     VarHandle.storeStoreFence();
-    int lower = slot * rowBytes;
-    int upper = (slot + capacity) * rowBytes;
+    // Bulk puts into native-order typed views are plain memory copies; per-element puts cost several times more.
     if (doubles) {
-      for (int c = 0; c < features; c++) {
-        double v = stage[c];
-        valueMemory.putDouble(lower + c * Double.BYTES, v);
-        valueMemory.putDouble(upper + c * Double.BYTES, v);
-      }
+      valueDoubles.put(slot * features, stage, 0, features);
+      valueDoubles.put((slot + capacity) * features, stage, 0, features);
     } else {
-      for (int c = 0; c < features; c++) {
-        float v = (float) stage[c];
-        valueMemory.putFloat(lower + c * Float.BYTES, v);
-        valueMemory.putFloat(upper + c * Float.BYTES, v);
-      }
+      valueFloats.put(slot * features, stageFloats, 0, features);
+      valueFloats.put((slot + capacity) * features, stageFloats, 0, features);
     }
     maskMemory.put(slot * features, stageMask, 0, features);
     maskMemory.put((slot + capacity) * features, stageMask, 0, features);
@@ -369,6 +393,49 @@ public final class Window implements AutoCloseable {
       rowsSinceReady = 0;
       listener.onReady(this, r + 1);
     }
+  }
+
+  /** Returns true if every staged column is present and a number. */
+  private boolean isComplete() {
+    boolean complete = true;
+    if (doubles) {
+      for (int c = 0; c < features; c++) {
+        complete &= stageMask[c] != 0 & stage[c] == stage[c];
+      }
+    } else {
+      for (int c = 0; c < features; c++) {
+        complete &= stageMask[c] != 0 & stageFloats[c] == stageFloats[c];
+      }
+    }
+    return complete;
+  }
+
+  /**
+   * Applies the missing-data policy column by column to row {@code r}; returns true if the row is invalid.
+   * A held value is read back from the previous row, which holds the column's last good value or a held copy
+   * of it (or NaN when it could not be held, which then stays NaN).
+   */
+  private boolean fillMissing(long r) {
+    boolean invalid = false;
+    int previous = (int) ((r - 1) % capacity) * features;
+    for (int c = 0; c < features; c++) {
+      boolean present = stageMask[c] != 0 && (doubles ? !Double.isNaN(stage[c]) : !Float.isNaN(stageFloats[c]));
+      if (present) {
+        lastGoodRow[c] = r;
+        continue;
+      }
+      stageMask[c] = 0;
+      long heldFor = r - Math.max(lastGoodRow[c], lastCompleteRow);
+      boolean hold = policy == MissingDataPolicy.HOLD_LAST && r > 0 && heldFor <= maxHoldRows;
+      double held = hold ? (doubles ? valueDoubles.get(previous + c) : valueFloats.get(previous + c)) : Double.NaN;
+      invalid |= Double.isNaN(held);
+      if (doubles) {
+        stage[c] = held;
+      } else {
+        stageFloats[c] = (float) held;
+      }
+    }
+    return invalid;
   }
 
   // --------------------------------------------------------------------------------------- readers
