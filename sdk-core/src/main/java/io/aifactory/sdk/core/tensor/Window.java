@@ -33,9 +33,10 @@ import java.util.Objects;
  *     .columns("line1.temperature", "line1.pressure")
  *     .normalisation(new double[] {80, 2.5}, new double[] {12, 0.4})
  *     .missingData(MissingDataPolicy.HOLD_LAST)
- *     .onReady((w, sequence) -> session.run(w.latestBatch(256)))  // [1, 256, 2], no copy
+ *     .onReady((w, sequence) -> run(w.latestBatch(256)))  // [1, 256, 2], no copy
  *     .build()) {
- *   subscription.onBatch(window::append);
+ *   device.subscribe(tags, options, window::append);    // the device's thread is the one writer
+ *   ...
  * }
  * }</pre>
  *

@@ -178,6 +178,25 @@ class WindowTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void shouldHoldAcrossWrapAroundAndResumeWhenTheColumnReturns(int capacity) {
+    try (Window window = Window.newBuilder().capacity(capacity).features(2).maxHoldRows(3)
+        .normalisation(new double[] {1, 0}, new double[] {2, 1}).build()) {
+      window.append(0, new float[] {5, 1});                                  // column 0 normalised to 2
+      float[] expected = {2, 2, 2, 2, Float.NaN, 4.5f};                     // held 3 rows, then NaN
+      for (int r = 1; r <= 5; r++) {
+        boolean back = r == 5;
+        window.append(r, new float[] {back ? 10 : 0, r}, new boolean[] {back, true});
+        float[] latest = floats(window.latest(1));
+        assertEquals(expected[r], latest[0], "row " + r);
+        assertEquals(r, latest[1], "row " + r);
+        assertEquals(back ? 1 : 0, window.latestMask(1).getByte(0), "row " + r);
+        assertEquals(r != 4, window.isValid(1), "row " + r);
+      }
+    }
+  }
+
   @Test
   void shouldKeepTheWindowInvalidUntilItHasRefilled() {
     try (Window window = Window.newBuilder().capacity(8).length(3).features(2)
