@@ -68,6 +68,12 @@ public class WindowBenchmark {
     return window.latest(n);
   }
 
+  /** Our path as a model input with a batch axis, {@code [1, n, features]}. */
+  @Benchmark
+  public TensorBuffer latestBatchView() {
+    return window.latestBatch(n);
+  }
+
   /** Our path up to what ONNX Runtime wraps: the view's direct, native-order FloatBuffer. */
   @Benchmark
   public FloatBuffer latestViewAsFloatBuffer() {
