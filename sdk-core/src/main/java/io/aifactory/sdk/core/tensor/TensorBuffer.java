@@ -35,7 +35,7 @@ import java.util.Arrays;
  * {@link #asByteBuffer()} stay valid (and keep the memory alive) even after close — do not keep them.
  *
  * <p>Threads: a tensor has no locks. Any number of threads may read and write elements concurrently, with
- * the visibility guarantees of plain memory accesses; {@code Window} documents how it publishes rows.
+ * the visibility guarantees of plain memory accesses; {@link Window} documents how it publishes rows.
  * Closing a tensor while another thread uses it is a bug that is detected only on a best-effort basis.
  */
 public final class TensorBuffer implements AutoCloseable {
@@ -616,6 +616,11 @@ public final class TensorBuffer implements AutoCloseable {
     return memory;
   }
 
+  /** Byte offset of this tensor's first element within {@link #memory()}. */
+  int offset() {
+    return offset;
+  }
+
   /** The tensor this is a view of, or this tensor if it is a root. */
   TensorBuffer root() {
     return root;
@@ -688,7 +693,7 @@ public final class TensorBuffer implements AutoCloseable {
         + Arrays.toString(shape));
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     if (closed || root.closed) {
       throw new TensorException(this + " is closed");
     }
