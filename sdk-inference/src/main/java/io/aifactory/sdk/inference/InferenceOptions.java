@@ -3,7 +3,10 @@ package io.aifactory.sdk.inference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,6 +31,7 @@ public final class InferenceOptions {
   private final GraphOptimizationLevel optimizationLevel;
   private final Path optimizedModelPath;
   private final int warmUpRuns;
+  private final Map<String, String> configEntries;
 
   private InferenceOptions(Builder b) {
     this.providers = List.copyOf(b.providers);
@@ -37,6 +41,7 @@ public final class InferenceOptions {
     this.optimizationLevel = b.optimizationLevel;
     this.optimizedModelPath = b.optimizedModelPath;
     this.warmUpRuns = b.warmUpRuns;
+    this.configEntries = Collections.unmodifiableMap(new LinkedHashMap<>(b.configEntries));
   }
 
   /** Returns the defaults: CPU only, ONNX Runtime's thread counts, all optimisations, no warm-up. */
@@ -58,6 +63,7 @@ public final class InferenceOptions {
     b.optimizationLevel = optimizationLevel;
     b.optimizedModelPath = optimizedModelPath;
     b.warmUpRuns = warmUpRuns;
+    b.configEntries = new LinkedHashMap<>(configEntries);
     return b;
   }
 
@@ -95,12 +101,20 @@ public final class InferenceOptions {
     return warmUpRuns;
   }
 
+  /**
+   * Returns ONNX Runtime session configuration entries passed through as given, e.g.
+   * {@code session.intra_op.allow_spinning=0} to stop idle intra-op threads from spinning on a busy machine.
+   */
+  public Map<String, String> configEntries() {
+    return configEntries;
+  }
+
   @Override
   public String toString() {
     return "InferenceOptions{providers=" + providers + ", requireAccelerator=" + requireAccelerator
         + ", intraOpThreads=" + intraOpThreads + ", interOpThreads=" + interOpThreads
         + ", optimizationLevel=" + optimizationLevel + ", optimizedModelPath=" + optimizedModelPath
-        + ", warmUpRuns=" + warmUpRuns + "}";
+        + ", warmUpRuns=" + warmUpRuns + (configEntries.isEmpty() ? "" : ", configEntries=" + configEntries) + "}";
   }
 
   public static final class Builder {
@@ -111,6 +125,7 @@ public final class InferenceOptions {
     private GraphOptimizationLevel optimizationLevel = GraphOptimizationLevel.ALL;
     private Path optimizedModelPath;
     private int warmUpRuns;
+    private Map<String, String> configEntries = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -176,6 +191,12 @@ public final class InferenceOptions {
         throw new IllegalArgumentException("warmUpRuns < 0: " + warmUpRuns);
       }
       this.warmUpRuns = warmUpRuns;
+      return this;
+    }
+
+    /** Adds an ONNX Runtime session configuration entry (see {@link InferenceOptions#configEntries()}). */
+    public Builder configEntry(String key, String value) {
+      configEntries.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.aifactory.sdk.inference.BatchingOptions;
 import io.aifactory.sdk.inference.BatchingSession;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.QueueFullException;
+import io.aifactory.sdk.inference.SessionBinding;
 import io.aifactory.sdk.inference.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,8 @@ public final class MicroBatcher implements BatchingSession {
   private final TensorBuffer[] batchInputs;
   private final TensorBuffer[] batchOutputs;
   private final BlockingQueue<Request> queue;
+  /** Worker-thread only. */
+  private final SessionBinding[] bindingsBySize;
   private final ExecutorService worker;
   private volatile boolean closing;
 
@@ -53,6 +56,7 @@ public final class MicroBatcher implements BatchingSession {
     this.batchInputs = allocate(inputSpecs, options.maxBatchSize());
     this.batchOutputs = allocate(outputSpecs, options.maxBatchSize());
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.bindingsBySize = new SessionBinding[options.maxBatchSize() + 1];
     this.worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "aifactory-batcher-" + name);
       t.setDaemon(true);
@@ -254,16 +258,8 @@ public final class MicroBatcher implements BatchingSession {
     if (n == 0) {
       return;
     }
-    Map<String, TensorBuffer> in = new LinkedHashMap<>();
-    Map<String, TensorBuffer> out = new LinkedHashMap<>();
-    for (int i = 0; i < batchInputs.length; i++) {
-      in.put(inputSpecs.get(i).name(), batchInputs[i].slice(0, n));
-    }
-    for (int i = 0; i < batchOutputs.length; i++) {
-      out.put(outputSpecs.get(i).name(), batchOutputs[i].slice(0, n));
-    }
     try {
-      session.run(in, out);
+      binding(n).run();
     } catch (RuntimeException e) {
       batch.forEach(r -> r.fail(e));
       return;
@@ -271,6 +267,27 @@ public final class MicroBatcher implements BatchingSession {
     for (int row = 0; row < n; row++) {
       batch.get(row).complete(row);
     }
+  }
+
+  /**
+   * Returns the binding of the first {@code n} rows of the batch tensors, made on first use: each batch size
+   * is checked and wrapped for ONNX Runtime once, so a steady-state batch creates no native tensor.
+   */
+  private SessionBinding binding(int n) {
+    SessionBinding binding = bindingsBySize[n];
+    if (binding == null) {
+      Map<String, TensorBuffer> in = new LinkedHashMap<>();
+      Map<String, TensorBuffer> out = new LinkedHashMap<>();
+      for (int i = 0; i < batchInputs.length; i++) {
+        in.put(inputSpecs.get(i).name(), batchInputs[i].slice(0, n));
+      }
+      for (int i = 0; i < batchOutputs.length; i++) {
+        out.put(outputSpecs.get(i).name(), batchOutputs[i].slice(0, n));
+      }
+      binding = session.bind(in, out);
+      bindingsBySize[n] = binding;
+    }
+    return binding;
   }
 
   private void failQueued() {
@@ -297,6 +314,11 @@ public final class MicroBatcher implements BatchingSession {
       Thread.currentThread().interrupt();
     }
     failQueued();
+    for (SessionBinding binding : bindingsBySize) {
+      if (binding != null) {
+        binding.close();
+      }
+    }
     for (TensorBuffer t : batchInputs) {
       t.close();
     }

@@ -103,6 +103,9 @@ final class ProviderSelector {
         so.setInterOpNumThreads(options.interOpThreads());
       }
       so.setOptimizationLevel(optLevel(options));
+      for (java.util.Map.Entry<String, String> e : options.configEntries().entrySet()) {
+        so.addConfigEntry(e.getKey(), e.getValue());
+      }
       if (options.optimizedModelPath() != null) {
         so.setOptimizedModelFilePath(options.optimizedModelPath().toString());
       }
