@@ -203,6 +203,23 @@ class InferenceSessionTest {
   }
 
   @Test
+  void shouldCopyOutOutputsWhoseShapeOnlyTheModelKnows() {
+    // The output's second dimension has a name no input has: its size is known only after the run.
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.batch(), Dim.of(2), Dim.of(3));
+    OnnxModel model = b.output("flat", b.flatten(x, 1), OnnxDataType.FLOAT, Dim.batch(), Dim.param("n")).build();
+    try (InferenceSession s = InferenceSession.open(ModelSource.ofBytes("flatten.onnx", model.bytes()))) {
+      TensorBuffer input = floats(2, 2, 3);
+      for (int i = 0; i < 12; i++) {
+        input.putFloat(i, i);
+      }
+      TensorBuffer flat = track(s.run(Map.of("x", input)).get("flat"));
+      assertArrayEquals(new long[] {2, 6}, flat.shape());
+      assertArrayEquals(Tensors.read(input), Tensors.read(flat));
+    }
+  }
+
+  @Test
   void shouldRejectMissingUnknownAndMistypedInputsNamingExpectedAndGiven() {
     TensorBuffer score = floats(2, 1);
     assertMessage("model pca.onnx: input \"input\" missing: expected FLOAT32 [batch, 8], given inputs []",
