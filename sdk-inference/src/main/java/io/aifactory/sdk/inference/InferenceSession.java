@@ -18,8 +18,10 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Inputs are checked against the model (names, element types, shapes) before ONNX Runtime sees them, and
- * handed over as views of their own native memory. Outputs are written into the caller's tensors. For a hot
- * loop, {@link #bind} wraps the tensors once so that each run allocates no tensor memory at all.
+ * handed over as views of their own native memory. Outputs are written into the caller's tensors. A session
+ * remembers the ONNX Runtime wrappers of the last few tensors it was given (until they are closed), so a loop
+ * that reuses its input and output tensors allocates no tensor memory per run; {@link #bind} does the checks
+ * and wrapping once, explicitly, for the tightest loops.
  *
  * <p>Threads: every method may be called from many threads at once. {@link #close()} waits for runs in
  * flight, then frees the native session; runs started after it fail.
