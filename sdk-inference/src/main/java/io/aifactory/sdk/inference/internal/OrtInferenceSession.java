@@ -108,7 +108,11 @@ public final class OrtInferenceSession implements InferenceSession {
       throw new InferenceException("model " + name + ": cannot describe inputs and outputs: "
           + ProviderSelector.reason(e), e);
     } catch (RuntimeException e) {
-      closeQuietly(opened.session);
+      if (result != null) {
+        result.close(); // also frees wrappers the warm-up created
+      } else {
+        closeQuietly(opened.session);
+      }
       throw e;
     }
   }
