@@ -14,12 +14,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MicroBatcher implements BatchingSession {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
-  private static final long IDLE_POLL_MILLIS = 50;
+  /** How long an idle worker sleeps before it looks again; producers wake it sooner. */
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final InferenceSession session;
   private final String name;
@@ -39,7 +43,14 @@ public final class MicroBatcher implements BatchingSession {
   private final List<TensorSpec> outputSpecs;
   private final TensorBuffer[] batchInputs;
   private final TensorBuffer[] batchOutputs;
-  private final BlockingQueue<Request> queue;
+  private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
+  /** Free places in the queue: producers take one, the worker gives it back when it takes the sample. */
+  private final Semaphore room;
+  private final AtomicInteger queued = new AtomicInteger();
+  private volatile Thread workerThread;
+  private volatile boolean workerParked;
+  /** Samples in the batch the worker is gathering, so a producer knows when its sample completes it. */
+  private volatile int gathered;
   /** Worker-thread only. */
   private final SessionBinding[] bindingsBySize;
   private final ExecutorService worker;
@@ -55,7 +66,7 @@ public final class MicroBatcher implements BatchingSession {
     checkBatchable("output", outputSpecs);
     this.batchInputs = allocate(inputSpecs, options.maxBatchSize());
     this.batchOutputs = allocate(outputSpecs, options.maxBatchSize());
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    this.room = new Semaphore(options.queueCapacity());
     this.bindingsBySize = new SessionBinding[options.maxBatchSize() + 1];
     this.worker = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "aifactory-batcher-" + name);
@@ -131,7 +142,7 @@ public final class MicroBatcher implements BatchingSession {
 
   @Override
   public int queued() {
-    return queue.size();
+    return queued.get();
   }
 
   private TensorBuffer[] checkSample(Map<String, TensorBuffer> sample) {
@@ -187,15 +198,23 @@ public final class MicroBatcher implements BatchingSession {
     }
     if (options.blockWhenFull()) {
       try {
-        queue.put(request);
+        room.acquire();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InferenceException("model " + name + ": interrupted while waiting for room in the batching queue",
             e);
       }
-    } else if (!queue.offer(request)) {
+    } else if (!room.tryAcquire()) {
       throw new QueueFullException("model " + name + ": batching queue is full (capacity "
           + options.queueCapacity() + "); retry later or enable blockWhenFull");
+    }
+    queue.offer(request);
+    int waiting = queued.incrementAndGet();
+    // Wake the worker only when it has something to do: it is idle and this is the first sample, or this
+    // sample completes the batch it is gathering. Waking it per sample would cost a context switch each.
+    int inBatch = gathered;
+    if (waiting == 1 && inBatch == 0 || waiting + inBatch >= options.maxBatchSize()) {
+      wakeWorker();
     }
     if (closing) {
       // Raced with close(): the worker may already be gone, so make sure nobody waits forever.
@@ -203,36 +222,66 @@ public final class MicroBatcher implements BatchingSession {
     }
   }
 
+  private void wakeWorker() {
+    Thread t = workerThread;
+    if (t != null && workerParked) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** Takes the next queued sample, or null, and gives its room back. */
+  private Request take() {
+    Request r = queue.poll();
+    if (r != null) {
+      queued.decrementAndGet();
+      room.release();
+    }
+    return r;
+  }
+
+  /** Parks the worker for at most {@code nanos}, unless a sample arrived since it last looked. */
+  private void park(long nanos) {
+    workerParked = true;
+    if (queue.isEmpty() && !closing) {
+      LockSupport.parkNanos(this, nanos);
+    }
+    workerParked = false;
+  }
+
   private void loop() {
+    workerThread = Thread.currentThread();
     int max = options.maxBatchSize();
     long delayNanos = options.maxQueueDelay().toNanos();
     List<Request> batch = new ArrayList<>(max);
     try {
-      while (true) {
-        Request first = queue.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      while (!Thread.currentThread().isInterrupted()) {
+        Request first = take();
         if (first == null) {
           if (closing) {
             return;
           }
+          park(IDLE_PARK_NANOS);
           continue;
         }
         batch.add(first);
         long deadline = first.enqueuedNanos + delayNanos;
         while (batch.size() < max) {
-          Request next = queue.poll();
-          if (next == null) {
-            long wait = deadline - System.nanoTime();
-            if (wait <= 0 || (next = queue.poll(wait, TimeUnit.NANOSECONDS)) == null) {
-              break;
-            }
+          Request next = take();
+          if (next != null) {
+            batch.add(next);
+            continue;
           }
-          batch.add(next);
+          long wait = deadline - System.nanoTime();
+          if (wait <= 0 || closing) {
+            break;
+          }
+          gathered = batch.size();
+          park(wait);
         }
+        gathered = 0;
         execute(batch);
         batch.clear();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       LOG.error("model {}: batching worker died", name, e);
       batch.forEach(r -> r.fail(e));
@@ -292,7 +341,7 @@ public final class MicroBatcher implements BatchingSession {
 
   private void failQueued() {
     Request r;
-    while ((r = queue.poll()) != null) {
+    while ((r = take()) != null) {
       r.fail(new InferenceException("model " + name + ": batching session closed before the sample ran"));
     }
   }
@@ -303,6 +352,7 @@ public final class MicroBatcher implements BatchingSession {
       return;
     }
     closing = true;
+    LockSupport.unpark(workerThread);
     worker.shutdown();
     try {
       if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -1,0 +1,99 @@
+package io.aifactory.sdk.benchmarks;
+
+import io.aifactory.sdk.core.tensor.ElementType;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
+import io.aifactory.sdk.inference.BatchingOptions;
+import io.aifactory.sdk.inference.BatchingSession;
+import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceSession;
+import io.aifactory.sdk.inference.ModelSource;
+import io.aifactory.sdk.testkit.onnx.OnnxModel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A cross-check for {@link BatchingBenchmark} on a shared, loaded machine: 64 producer threads alternate
+ * between batched and one-by-one scoring in short rounds, and the medians of each mode's throughput are
+ * compared, so that a burst of outside load does not land on one mode only.
+ *
+ * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.BatchingRatios
+ * [rounds] [maxQueueDelayMicros]}.
+ */
+public final class BatchingRatios {
+  private static final int PRODUCERS = 64;
+
+  private BatchingRatios() {}
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    Duration maxQueueDelay = Duration.ofNanos(1000L * (args.length > 1 ? Long.parseLong(args[1]) : 1000));
+    long roundMillis = 1000;
+    for (BenchmarkModels model : BenchmarkModels.values()) {
+      OnnxModel onnx = model.build();
+      try (InferenceSession session = InferenceSession.open(ModelSource.ofBytes(model.name(), onnx.bytes()),
+              InferenceOptions.newBuilder().build());
+          BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
+              .maxBatchSize(64).maxQueueDelay(maxQueueDelay).queueCapacity(256).build())) {
+        AtomicInteger mode = new AtomicInteger(0); // 0 batched, 1 one by one, 2 stop
+        AtomicLong count = new AtomicLong();
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < PRODUCERS; p++) {
+          Thread t = new Thread(() -> {
+            try (TensorBuffer sample = TensorBuffer.allocate(ElementType.FLOAT32, model.shape(1));
+                TensorBuffer output = TensorBuffer.allocate(ElementType.FLOAT32, 1, 1)) {
+              Map<String, TensorBuffer> in = Map.of(onnx.inputName(), sample);
+              Map<String, TensorBuffer> out = Map.of(onnx.outputName(), output);
+              int m;
+              while ((m = mode.get()) != 2) {
+                if (m == 0) {
+                  batcher.submit(in, out).join();
+                } else {
+                  session.run(in, out);
+                }
+                count.incrementAndGet();
+              }
+            }
+          });
+          t.start();
+          producers.add(t);
+        }
+        double[][] rates = new double[2][rounds];
+        for (int r = -1; r < rounds; r++) { // round -1 warms both modes up
+          for (int m = 0; m < 2; m++) {
+            mode.set(m);
+            Thread.sleep(roundMillis / 4); // let producers switch mode
+            long c0 = count.get();
+            long t0 = System.nanoTime();
+            Thread.sleep(roundMillis);
+            double rate = (count.get() - c0) * 1e9 / (System.nanoTime() - t0);
+            if (r >= 0) {
+              rates[m][r] = rate;
+            }
+          }
+        }
+        mode.set(2);
+        for (Thread t : producers) {
+          t.join();
+        }
+        double batched = median(rates[0]);
+        double oneByOne = median(rates[1]);
+        System.out.printf(Locale.ROOT, "%s, %d producers, max queue delay %s: batched %.0f samples/s, one-by-one %.0f samples/s = %.2fx;"
+            + " batch sizes %s%n", model, PRODUCERS, maxQueueDelay, batched, oneByOne, batched / oneByOne,
+            new java.util.TreeMap<>(session.metrics().batchSizes()).keySet().stream()
+                .reduce((a, b) -> b).map(max -> "up to " + max).orElse("-"));
+      }
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
