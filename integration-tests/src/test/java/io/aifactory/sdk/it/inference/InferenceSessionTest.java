@@ -167,7 +167,7 @@ class InferenceSessionTest {
       }
     }
     // More live tensors than the session caches wrappers for: the rest are wrapped per run.
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < 100; i++) {
       float[] row = Tensors.random(random, 1, TestModels.FEATURES)[0];
       TensorBuffer input = floats(1, TestModels.FEATURES);
       TensorBuffer score = floats(1, 1);

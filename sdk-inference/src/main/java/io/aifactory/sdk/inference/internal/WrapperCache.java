@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * live tensor, {@link #get} returns null and the caller wraps (and frees) a tensor for that run alone.
  */
 final class WrapperCache {
-  private static final int CAPACITY = 16;
+  private static final int CAPACITY = 64;
 
   private final OrtEnvironment env;
   private final TensorBuffer[] keys = new TensorBuffer[CAPACITY];
@@ -49,12 +49,15 @@ final class WrapperCache {
     if (closed) {
       return null;
     }
+    for (int i = 0; i < CAPACITY; i++) {
+      if (keys[i] == tensor) {
+        return values[i];
+      }
+    }
+    // A miss: retire entries whose tensor was closed, then take the first free slot.
     int free = -1;
     for (int i = 0; i < CAPACITY; i++) {
       TensorBuffer key = keys[i];
-      if (key == tensor) {
-        return values[i];
-      }
       if (key != null && key.isClosed()) {
         retired.add(values[i]);
         hasRetired = true;
