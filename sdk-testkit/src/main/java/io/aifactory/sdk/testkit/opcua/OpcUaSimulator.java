@@ -24,7 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 
 /**
@@ -136,6 +139,16 @@ public final class OpcUaSimulator implements SimulatedServer {
   public void set(String tagName, Object value) {
     ServerVariable v = variable(tagName);
     v.set(Values.toRaw(v.tag(), value));
+  }
+
+  /**
+   * Sets a tag's OPC UA StatusCode (e.g. {@code 0x40900000L}, Uncertain_LastUsableValue, or {@code 0x808C0000L},
+   * Bad_SensorFailure), keeping its value, as a device flags a doubtful sensor.
+   */
+  public void setStatus(String tagName, long statusCode) {
+    ServerVariable v = variable(tagName);
+    DateTime now = DateTime.now();
+    v.set(new DataValue(v.value().getValue(), new StatusCode(statusCode), now, now));
   }
 
   @Override

@@ -550,6 +550,7 @@ public final class MiloDevice implements OpcUaDevice {
     for (Tag t : tags) NodeIdAddress.parse(t);
     MiloSubscription s = new MiloSubscription(this, List.copyOf(tags), subscriptionOptions, listener);
     subscriptions.add(s);
+    s.startHeartbeat(executor);
     OpcUaClient c = client;
     if (c != null && sessionActive) {
       executor.execute(() -> s.ensureCreated(c));
