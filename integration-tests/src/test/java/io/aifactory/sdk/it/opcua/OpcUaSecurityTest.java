@@ -43,7 +43,7 @@ class OpcUaSecurityTest {
         .securityNone(true)
         .securityPolicies(EnumSet.of(SecurityPolicy.Basic256Sha256, SecurityPolicy.Aes128_Sha256_RsaOaep,
             SecurityPolicy.Aes256_Sha256_RsaPss))
-        .anonymous(false).user("operator", PASSWORD).build();
+        .anonymous(false).user("operator", PASSWORD).certificateUsers(true).build();
     sim.start();
     sim.set(OpcUaTestSupport.FLOAT64.name(), 3.5);
   }
@@ -159,13 +159,11 @@ class OpcUaSecurityTest {
   }
 
   @Test
-  void shouldSayWhenTheServerTakesNoCertificateUsers(@TempDir Path pki) throws Exception {
-    // The simulator offers anonymous and user name tokens only, so an X.509 user identity has no endpoint.
+  void shouldLogInWithItsApplicationCertificateAsUserIdentity(@TempDir Path pki) throws Exception {
     DeviceOptions options = trusting(pki).property(OpcUaProperties.IDENTITY, "certificate").build();
     try (Device device = Devices.open(sim.uri().toString(), options)) {
-      Throwable failure = firstFailure(device).get(15, TimeUnit.SECONDS);
-      assertTrue(failure instanceof ConfigurationException, failure.toString());
-      assertTrue(failure.getMessage().contains("Certificate user tokens"), failure.getMessage());
+      device.whenConnected().get(15, TimeUnit.SECONDS);
+      assertEquals(3.5, device.read(List.of(OpcUaTestSupport.FLOAT64)).get(5, TimeUnit.SECONDS).doubleValue(0));
     }
   }
 

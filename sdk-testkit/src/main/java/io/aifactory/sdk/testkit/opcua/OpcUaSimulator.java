@@ -100,6 +100,7 @@ public final class OpcUaSimulator implements SimulatedServer {
         .securityPolicies(b.securityPolicies)
         .anonymous(b.anonymous)
         .trustAllClients(b.trustAllClients)
+        .certificateUsers(b.certificateUsers)
         .namespace(s -> new TagNamespace(s, NAMESPACE_URI, list));
     b.users.forEach(sb::user);
     this.server = sb.build();
@@ -242,6 +243,7 @@ public final class OpcUaSimulator implements SimulatedServer {
     private boolean anonymous = true;
     private final Map<String, String> users = new LinkedHashMap<>();
     private boolean trustAllClients = true;
+    private boolean certificateUsers;
     private final Map<String, double[]> ranges = new HashMap<>();
     private final Set<String> readOnly = new HashSet<>();
 
@@ -308,6 +310,12 @@ public final class OpcUaSimulator implements SimulatedServer {
     /** Accepts every client certificate (default true); false requires {@link #trustClient}. */
     public Builder trustAllClients(boolean trustAllClients) {
       this.trustAllClients = trustAllClients;
+      return this;
+    }
+
+    /** Accepts users who log in with an X.509 certificate (any, while {@code trustAllClients} is on). */
+    public Builder certificateUsers(boolean certificateUsers) {
+      this.certificateUsers = certificateUsers;
       return this;
     }
 

@@ -4,7 +4,6 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.AifactoryException;
-import io.aifactory.sdk.core.ConfigurationException;
 import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.DeviceException;
@@ -629,9 +628,5 @@ public final class MiloDevice implements OpcUaDevice {
   @Override
   public String toString() {
     return "OpcUaDevice{" + uri() + ", " + state() + (security.isEmpty() ? "" : ", " + security) + "}";
-  }
-
-  static ConfigurationException configuration(String message) {
-    return new ConfigurationException(message);
   }
 }
