@@ -128,6 +128,50 @@ class OpcUaReconnectTest {
     }
   }
 
+  @Test
+  void shouldReconnectAfterTheServerDropsEveryConnection(@TempDir Path tmp) throws Exception {
+    try (OpcUaSimulator sim = simulator(tmp.resolve("server")).build()) {
+      sim.start();
+      try (Device device = Devices.open(sim.uri().toString(), options(tmp.resolve("client")))) {
+        device.whenConnected().get(15, TimeUnit.SECONDS);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
+          sim.set(INT32.name(), 20);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("20")), events::toString);
+
+          sim.dropConnections();
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> events.contains("BAD:DISCONNECTED")),
+              events::toString);
+          sim.set(INT32.name(), 21);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("21")), events::toString);
+          assertTrue(events.indexOf("BAD:DISCONNECTED") < events.indexOf("21"), events::toString);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldDeliverNothingWhileTheServerStopsPublishingAndResumeAfter(@TempDir Path tmp) throws Exception {
+    try (OpcUaSimulator sim = simulator(tmp.resolve("server")).build()) {
+      sim.start();
+      try (Device device = Devices.open(sim.uri().toString(), options(tmp.resolve("client")))) {
+        device.whenConnected().get(15, TimeUnit.SECONDS);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
+          sim.set(INT32.name(), 30);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("30")), events::toString);
+
+          sim.publishing(false);
+          sim.set(INT32.name(), 31);
+          assertTrue(!OpcUaTestSupport.await(Duration.ofMillis(500), () -> events.contains("31")),
+              "a value arrived while publishing was off: " + events);
+          sim.publishing(true);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("31")), events::toString);
+        }
+      }
+    }
+  }
+
   private static boolean readsGood(Device device) {
     try {
       return device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).isGood(0);
