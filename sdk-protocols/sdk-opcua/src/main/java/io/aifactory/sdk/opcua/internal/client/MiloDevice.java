@@ -156,6 +156,11 @@ public final class MiloDevice implements OpcUaDevice {
       lastError = null;
       resolved.clear();
       client = c;
+      if (tracker.isClosed()) {
+        // close() ran while we were connecting and may have missed this client.
+        c.disconnectAsync();
+        return;
+      }
       sessionActive = true;
       log.info("{} connected with {}", uri(), security);
       tracker.transition(ConnectionState.CONNECTED, null);
