@@ -113,17 +113,30 @@ class OpcUaReconnectTest {
       try (Device device = Devices.open(sim.uri().toString(), options(tmp.resolve("client")))) {
         device.whenConnected().get(15, TimeUnit.SECONDS);
 
-        sim.delayReplies(Duration.ofMillis(300));
-        assertEquals(5L, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).longValue(0));
-        sim.delayReplies(Duration.ofSeconds(3));
-        assertEquals(Quality.Reason.TIMEOUT, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).quality(0).reason());
-        sim.delayReplies(Duration.ZERO);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("5")), events::toString);
 
-        sim.stall(true);
-        SampleBatch stalled = device.read(List.of(INT32)).get(5, TimeUnit.SECONDS);
-        assertTrue(stalled.quality(0).isBad(), stalled::toString);
-        sim.stall(false);
-        assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> readsGood(device)), "reads never recovered");
+          sim.delayReplies(Duration.ofMillis(300));
+          assertEquals(5L, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).longValue(0));
+          sim.delayReplies(Duration.ofSeconds(3));
+          assertEquals(Quality.Reason.TIMEOUT, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).quality(0).reason());
+          sim.delayReplies(Duration.ZERO);
+          sim.set(INT32.name(), 55);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("55")), events::toString);
+
+          int before = events.size();
+          sim.stall(true);
+          SampleBatch stalled = device.read(List.of(INT32)).get(5, TimeUnit.SECONDS);
+          assertTrue(stalled.quality(0).isBad(), stalled::toString);
+          // A stalled server is not silence: the subscription reports the gap.
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(15),
+              () -> events.subList(before, events.size()).stream().anyMatch(e -> e.startsWith("BAD"))), events::toString);
+          sim.stall(false);
+          sim.set(INT32.name(), 6);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> readsGood(device)), "reads never recovered");
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("6")), events::toString);
+        }
       }
     }
   }
