@@ -164,8 +164,11 @@ public final class MiloDevice implements OpcUaDevice {
       sessionActive = true;
       log.info("{} connected with {}", uri(), security);
       tracker.transition(ConnectionState.CONNECTED, null);
-      for (MiloSubscription s : subscriptions) s.ensureCreated(c);
-    } catch (Throwable t) {
+      for (MiloSubscription s : subscriptions) {
+        s.sessionActive();
+        s.ensureCreated(c);
+      }
+    } catch (Exception t) {
       if (t instanceof InterruptedException) Thread.currentThread().interrupt();
       client = null;
       sessionActive = false;
@@ -368,13 +371,13 @@ public final class MiloDevice implements OpcUaDevice {
     OpcUaClient c = client;
     if (c == null || !sessionActive) return CompletableFuture.completedFuture(allBad(tags, Quality.bad(Quality.Reason.DISCONNECTED, "not connected")));
     List<NodeId> ids = new ArrayList<>(tags.size());
-    List<Integer> unresolved = new ArrayList<>();
+    boolean[] unresolved = new boolean[tags.size()];
     for (int i = 0; i < tags.size(); i++) {
       try {
         ids.add(nodeId(tags.get(i), c));
       } catch (AddressException e) {
         ids.add(NodeId.NULL_VALUE);
-        unresolved.add(i);
+        unresolved[i] = true;
       }
     }
     return c.readValuesAsync(0.0, TimestampsToReturn.Both, ids)
@@ -384,7 +387,7 @@ public final class MiloDevice implements OpcUaDevice {
           long now = options.nowNanos();
           SampleBatch.Builder rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(now);
           for (int i = 0; i < tags.size(); i++) {
-            if (unresolved.contains(i)) {
+            if (unresolved[i]) {
               rows.addBad(tags.get(i), Quality.bad(Quality.Reason.CONFIG_ERROR,
                   "namespace of '" + tags.get(i).address() + "' is not on the server"), now);
               continue;
