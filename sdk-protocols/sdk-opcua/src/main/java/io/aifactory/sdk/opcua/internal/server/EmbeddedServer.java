@@ -325,6 +325,10 @@ public final class EmbeddedServer implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Returns a port that was free a moment ago. Milo announces the port in its endpoint URLs, which are fixed before
+   * it binds, so "port 0" is resolved here once and then kept for restarts.
+   */
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
