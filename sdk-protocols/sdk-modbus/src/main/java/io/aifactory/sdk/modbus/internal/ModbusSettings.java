@@ -54,8 +54,10 @@ public final class ModbusSettings {
       }
     }
     if (framing == Framing.SERIAL_RTU) {
-      serialPort = uri.getPath();
-      if (serialPort == null || serialPort.isEmpty()) {
+      String path = uri.getPath() == null ? "" : uri.getPath();
+      // modbus+rtu:///COM3 names a Windows port, which has no leading slash.
+      serialPort = path.matches("/COM\\d+") ? path.substring(1) : path;
+      if (serialPort.isEmpty() || serialPort.equals("/")) {
         throw new ConfigurationException("'" + uri + "': no serial port (expected e.g. modbus+rtu:///dev/ttyUSB0?baud=19200)");
       }
       host = "";
