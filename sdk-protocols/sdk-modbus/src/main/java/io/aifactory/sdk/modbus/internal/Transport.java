@@ -1,0 +1,29 @@
+package io.aifactory.sdk.modbus.internal;
+
+import java.io.IOException;
+
+/**
+ * One connection to a Modbus server that exchanges request PDUs for response PDUs, one at a time. Used only by the
+ * device's I/O thread, so implementations need no locking.
+ */
+interface Transport extends AutoCloseable {
+  /** Opens the connection, failing within the connect timeout. */
+  void connect() throws IOException;
+
+  /**
+   * Sends {@code request[0, requestLength)} (function code first) to {@code unit} and reads the reply's PDU into
+   * {@code response}, failing within the request timeout.
+   *
+   * @return the length of the response PDU, an exception response included
+   * @throws java.net.SocketTimeoutException when the server did not answer in time
+   * @throws io.aifactory.sdk.core.ProtocolException when the reply is malformed (the caller drops the connection)
+   * @throws IOException when the connection failed
+   */
+  int exchange(int unit, byte[] request, int requestLength, byte[] response) throws IOException;
+
+  /** Returns a short description for messages, e.g. {@code 127.0.0.1:502}. */
+  String describe();
+
+  @Override
+  void close();
+}
