@@ -205,8 +205,9 @@ public final class SimulatorCli {
 
   private static String format(Duration d) {
     long millis = d.toMillis();
-    if (millis % 1000 != 0 || millis < 1000) return millis + " ms";
-    return String.format(Locale.ROOT, "%d s", millis / 1000);
+    if (millis < 1000) return millis + " ms";
+    if (millis % 1000 == 0) return millis / 1000 + " s";
+    return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
   /** The parsed command line. */
