@@ -73,13 +73,15 @@ class SimulatorCliProcessTest {
   @Test
   void shouldServeTheSpindleLineUntilInterruptedAndStopCleanly(@TempDir Path dir) throws Exception {
     Files.createFile(dir.resolve("empty"));
-    start(dir, "--scenario", "spindle-line", "--modbus-port", "0", "--opcua-port", "0", "--port", "condition-monitor=0");
+    start(dir, "--scenario", "spindle-line", "--modbus-port", "0", "--opcua-port", "0", "--bind", "127.0.0.1",
+        "--pki-dir", dir.resolve("pki").toString());
     String plcUri = await(MODBUS_ENDPOINT);
     await(Pattern.compile("  spindle1\\.speed\\s+holding:0:float32\\s+float32\\s+rpm"));
     await(Pattern.compile("  spindle1\\.feedOverride\\s+holding:8:uint16\\s+uint16\\s+%\\s+writable, starts at 100"));
     await(OPCUA_ENDPOINT);
     await(Pattern.compile("  spindle2\\.vibration\\s+ns=2;s=Spindle2\\.Vibration\\s+float32\\[256\\]\\s+g"));
     await(Pattern.compile("Serving\\. Press Ctrl-C to stop\\."));
+    assertTrue(Files.isDirectory(dir.resolve("pki/condition-monitor/own")), "the OPC UA certificate is kept in --pki-dir");
 
     Tag speed = Tag.of("spindle1.speed", "holding:0:float32", DataType.FLOAT32);
     try (Device plc = Devices.open(plcUri, DeviceOptions.newBuilder().requestTimeout(Duration.ofSeconds(2)).build())) {

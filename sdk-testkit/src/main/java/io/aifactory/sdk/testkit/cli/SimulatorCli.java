@@ -48,6 +48,9 @@ public final class SimulatorCli {
       "                         default 5020",
       "  --opcua-port N         port of the first OPC UA device, likewise; default 4840",
       "  --port DEVICE=N        port of one device, overriding the above",
+      "  --bind ADDRESS         address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every interface)",
+      "  --pki-dir DIR          keep the OPC UA server certificate in DIR, so clients trust it once across runs;",
+      "                         default a new temporary folder each run",
       "  --seed N               seed of the run; default the scenario's own",
       "  --duration D           stop by itself after D of simulation (e.g. 90s, 10m); default: run until interrupted",
       "  --help                 print this help",
@@ -108,6 +111,7 @@ public final class SimulatorCli {
       err.println("error: bad scenario " + options.scenario + ": " + e.getMessage());
       return USAGE;
     }
+    scenario = withServerOptions(scenario, options);
     ScenarioRunner.Builder builder = ScenarioRunner.newBuilder().scenario(scenario);
     if (options.seed != null) builder.seed(options.seed);
     try {
@@ -151,6 +155,24 @@ public final class SimulatorCli {
     } catch (ExecutionException e) {
       // stopped exceptionally: stop all the same
     }
+  }
+
+  /** Applies --bind and --pki-dir to the devices of the built-in kinds, unless the scenario sets them itself. */
+  static Scenario withServerOptions(Scenario scenario, Options options) {
+    if (options.bind == null && options.pkiDir == null) return scenario;
+    Scenario.Builder b = Scenario.newBuilder().name(scenario.name()).description(scenario.description())
+        .seed(scenario.seed()).tick(scenario.tick());
+    for (ScenarioDevice d : scenario.devices()) {
+      ScenarioDevice.Builder db = d.toBuilder();
+      boolean builtIn = d.kind().equals("modbus") || d.kind().equals("opcua");
+      if (builtIn && options.bind != null && !d.options().containsKey("bindAddress")) db.option("bindAddress", options.bind);
+      if (d.kind().equals("opcua") && options.pkiDir != null && !d.options().containsKey("pkiDir")) {
+        // One folder per device, so that two OPC UA servers never share (or race for) a certificate.
+        db.option("pkiDir", java.nio.file.Path.of(options.pkiDir, d.name()).toString());
+      }
+      b.addDevice(db.build());
+    }
+    return b.build();
   }
 
   /** Assigns each device a port: an explicit --port, else the base of its kind plus its rank among that kind. */
@@ -217,6 +239,8 @@ public final class SimulatorCli {
     final Map<String, Integer> devicePorts = new LinkedHashMap<>();
     Long seed;
     Duration duration;
+    String bind;
+    String pkiDir;
     boolean help;
 
     static Options parse(String[] args) {
@@ -251,6 +275,12 @@ public final class SimulatorCli {
             o.devicePorts.put(spec.substring(0, at), port("--port " + spec.substring(0, at), spec.substring(at + 1)));
             break;
           }
+          case "--bind":
+            o.bind = value != null ? value : next(args, ++i, name);
+            break;
+          case "--pki-dir":
+            o.pkiDir = value != null ? value : next(args, ++i, name);
+            break;
           case "--seed": {
             String text = value != null ? value : next(args, ++i, name);
             try {

@@ -6,7 +6,11 @@ import io.aifactory.sdk.testkit.SimulatedServer;
 import io.aifactory.sdk.testkit.signal.Signal;
 import io.aifactory.sdk.testkit.signal.SimulationClock;
 import io.aifactory.sdk.testkit.signal.Waveform;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Time moves only when told: by {@link #advance(Duration)} in tests (no sleeps, fully deterministic), or by
  * an owned scheduler thread after {@link #runInRealTime()}, which the CLI uses. When time jumps, values are
  * published at the end of the jump and at each fault in between (so a client sees the plant as it was when the
- * fault struck). {@link #close()} stops the scheduler and every simulator.
+ * fault struck). {@link #close()} stops the scheduler and every simulator, and deletes the run's work directory
+ * (where simulators keep files such as certificates).
  *
  * <pre>{@code
  * try (ScenarioRunner plant = ScenarioRunner.start(Scenarios.load("spindle-line"))) {
@@ -47,12 +53,14 @@ public final class ScenarioRunner implements AutoCloseable {
   private final Map<String, SimulatedServer> servers;
   private final List<Driven> driven;
   private final List<FaultEvent> events;
+  private final Path workDirectory;
   private int nextEvent;
   private ScheduledExecutorService scheduler;
   private boolean closed;
 
-  private ScenarioRunner(Scenario scenario, long seed, SimulationClock clock, Map<String, SimulatedServer> servers) {
+  private ScenarioRunner(Scenario scenario, long seed, SimulationClock clock, Map<String, SimulatedServer> servers, Path workDirectory) {
     this.scenario = scenario;
+    this.workDirectory = workDirectory;
     this.seed = seed;
     this.clock = clock;
     this.servers = Collections.unmodifiableMap(servers);
@@ -150,7 +158,20 @@ public final class ScenarioRunner implements AutoCloseable {
     Objects.requireNonNull(amount, "amount");
     if (amount.isNegative()) throw new IllegalArgumentException("amount < 0: " + amount);
     if (scheduler != null) throw new IllegalStateException("scenario '" + scenario.name() + "' runs in real time; advance() is for a manual clock");
-    advanceTo(clock.elapsedNanos() + amount.toNanos());
+    moveTo(clock.elapsedNanos() + amount.toNanos());
+  }
+
+  /**
+   * Moves simulation time forwards to {@code elapsed} since the start, e.g. {@code advanceTo(Duration.ofMinutes(5))}.
+   *
+   * @throws IllegalArgumentException if that is before the current simulation time
+   * @throws IllegalStateException if the runner runs in real time or is closed
+   */
+  public synchronized void advanceTo(Duration elapsed) {
+    Objects.requireNonNull(elapsed, "elapsed");
+    Duration now = clock.elapsed();
+    if (elapsed.compareTo(now) < 0) throw new IllegalArgumentException("elapsed < now: " + elapsed + " < " + now);
+    advance(elapsed.minus(now));
   }
 
   /**
@@ -173,7 +194,7 @@ public final class ScenarioRunner implements AutoCloseable {
     scheduler.scheduleAtFixedRate(() -> {
       try {
         synchronized (this) {
-          if (!closed) advanceTo(startSim + (System.nanoTime() - startWall));
+          if (!closed) moveTo(startSim + (System.nanoTime() - startWall));
         }
       } catch (RuntimeException e) {
         // A throwing task would stop the schedule for good; a failed tick should not end the simulation.
@@ -199,7 +220,11 @@ public final class ScenarioRunner implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    closeAll(new ArrayList<>(servers.values()), null);
+    try {
+      closeAll(new ArrayList<>(servers.values()), null);
+    } finally {
+      deleteRecursively(workDirectory);
+    }
   }
 
   @Override
@@ -207,7 +232,7 @@ public final class ScenarioRunner implements AutoCloseable {
     return "ScenarioRunner{" + scenario.name() + ", seed " + seed + ", at " + clock.elapsed() + "}";
   }
 
-  private void advanceTo(long target) {
+  private void moveTo(long target) {
     checkOpen();
     while (nextEvent < events.size() && events.get(nextEvent).atNanos <= target) {
       FaultEvent e = events.get(nextEvent++);
@@ -268,6 +293,21 @@ public final class ScenarioRunner implements AutoCloseable {
       }
     }
     if (first != null) throw first;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) return;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          LOG.debug("cannot delete {}: {}", p, e.toString());
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("cannot delete {}: {}", dir, e.toString());
+    }
   }
 
   /** A scheduled change to a simulator. */
@@ -363,9 +403,15 @@ public final class ScenarioRunner implements AutoCloseable {
       }
       SimulatorFactories f = factories != null ? factories : SimulatorFactories.installed();
       Map<String, SimulatedServer> servers = new LinkedHashMap<>();
+      Path work;
+      try {
+        work = Files.createTempDirectory("aifactory-scenario-");
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create a work directory for scenario '" + scenario.name() + "': " + e.getMessage(), e);
+      }
       try {
         for (ScenarioDevice device : scenario.devices()) {
-          SimulatedServer server = f.get(device.kind()).start(device, ports.getOrDefault(device.name(), 0));
+          SimulatedServer server = f.get(device.kind()).start(device, ports.getOrDefault(device.name(), 0), work);
           servers.put(device.name(), Objects.requireNonNull(server, "simulator for device " + device.name()));
         }
         for (ScenarioDevice device : scenario.devices()) {
@@ -376,13 +422,17 @@ public final class ScenarioRunner implements AutoCloseable {
             }
           }
         }
-        ScenarioRunner runner = new ScenarioRunner(scenario, seed != null ? seed : scenario.seed(), clock != null ? clock : SimulationClock.create(), servers);
+        ScenarioRunner runner = new ScenarioRunner(scenario, seed != null ? seed : scenario.seed(), clock != null ? clock : SimulationClock.create(), servers, work);
         synchronized (runner) {
-          runner.advanceTo(runner.clock.elapsedNanos());
+          runner.moveTo(runner.clock.elapsedNanos());
         }
         return runner;
       } catch (RuntimeException | Error e) {
-        closeAll(new ArrayList<>(servers.values()), e);
+        try {
+          closeAll(new ArrayList<>(servers.values()), e);
+        } finally {
+          deleteRecursively(work);
+        }
         throw e;
       }
     }

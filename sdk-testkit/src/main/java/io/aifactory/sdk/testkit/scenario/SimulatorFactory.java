@@ -2,6 +2,7 @@ package io.aifactory.sdk.testkit.scenario;
 
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.testkit.SimulatedServer;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -32,6 +33,9 @@ public interface SimulatorFactory {
   /**
    * Starts a simulator that serves the device's tags on {@code port} of the loopback interface (0: a free port).
    * The caller closes it.
+   *
+   * @param workDirectory a folder for files the simulator needs (e.g. certificates), private to this run and deleted
+   *     after it
    */
-  SimulatedServer start(ScenarioDevice device, int port);
+  SimulatedServer start(ScenarioDevice device, int port, Path workDirectory);
 }

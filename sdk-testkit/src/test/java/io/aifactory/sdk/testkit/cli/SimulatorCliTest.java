@@ -126,4 +126,32 @@ class SimulatorCliTest {
     assertEquals("error: bad scenario " + file + ": devices[0].tags[0].signal.kind: unknown signal 'sinus' (expected constant, sine, ramp, "
         + "square, step, randomWalk, noise, csv, sum, product, scale, ref)\n", err());
   }
+
+  @Test
+  void shouldApplyBindAndPkiDirToTheBuiltInKindsOnly() {
+    io.aifactory.sdk.testkit.scenario.Scenario s = io.aifactory.sdk.testkit.scenario.Scenario.newBuilder().name("s")
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("plc").kind("modbus").build())
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("cm").kind("opcua").option("bindAddress", "127.0.0.2").build())
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("mem").kind("memory").build())
+        .build();
+    SimulatorCli.Options o = SimulatorCli.Options.parse(new String[] {"--bind", "0.0.0.0", "--pki-dir", "/var/pki"});
+    io.aifactory.sdk.testkit.scenario.Scenario applied = SimulatorCli.withServerOptions(s, o);
+    assertEquals(java.util.Map.of("bindAddress", "0.0.0.0"), applied.device("plc").orElseThrow().options());
+    assertEquals(java.util.Map.of("bindAddress", "127.0.0.2", "pkiDir", Path.of("/var/pki", "cm").toString()), applied.device("cm").orElseThrow().options());
+    assertEquals(java.util.Map.of(), applied.device("mem").orElseThrow().options());
+  }
+
+  @Test
+  void shouldNumberPortsPerKindFromTheBase() {
+    io.aifactory.sdk.testkit.scenario.Scenario s = io.aifactory.sdk.testkit.scenario.Scenario.newBuilder().name("s")
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("plc-1").kind("modbus").build())
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("cm").kind("opcua").build())
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("plc-2").kind("modbus").build())
+        .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("plc-3").kind("modbus").build())
+        .build();
+    assertEquals(java.util.Map.of("plc-1", 5020, "cm", 4840, "plc-2", 5021, "plc-3", 6000),
+        SimulatorCli.ports(s, SimulatorCli.Options.parse(new String[] {"--port", "plc-3=6000"})));
+    assertEquals(java.util.Map.of("plc-1", 0, "cm", 4840, "plc-2", 0, "plc-3", 0),
+        SimulatorCli.ports(s, SimulatorCli.Options.parse(new String[] {"--modbus-port", "0"})));
+  }
 }

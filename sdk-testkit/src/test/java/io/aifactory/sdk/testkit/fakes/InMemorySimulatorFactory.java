@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class InMemorySimulatorFactory implements SimulatorFactory {
   private final String kind;
   public final List<InMemoryServer> started = new CopyOnWriteArrayList<>();
+  public volatile java.nio.file.Path lastWorkDirectory;
 
   public InMemorySimulatorFactory(String kind) {
     this.kind = kind;
@@ -45,8 +46,14 @@ public class InMemorySimulatorFactory implements SimulatorFactory {
   }
 
   @Override
-  public SimulatedServer start(ScenarioDevice device, int port) {
+  public SimulatedServer start(ScenarioDevice device, int port, java.nio.file.Path workDirectory) {
     List<Tag> tags = device.tags().stream().map(ScenarioTag::tag).collect(java.util.stream.Collectors.toList());
+    lastWorkDirectory = workDirectory;
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(workDirectory.resolve(device.name())).resolve("state"), "x");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     InMemoryServer server = new InMemoryServer(kind, port, tags);
     started.add(server);
     return server;

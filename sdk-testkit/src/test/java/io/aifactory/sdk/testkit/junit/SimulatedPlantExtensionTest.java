@@ -156,4 +156,61 @@ class SimulatedPlantExtensionTest {
     Events all = EngineTestKit.engine("junit-jupiter").selectors(selectClass(UnknownScenario.class)).execute().allEvents();
     all.assertThatEvents().haveAtLeastOne(event(finishedWithFailure(message(m -> m.startsWith("unknown scenario 'no-such-plant'")))));
   }
+
+  static class RealTime {
+    @Test
+    @SimulatedPlant(value = "test-single", realTime = true)
+    void ticksByItself(ScenarioRunner plant, SimulatedServer only) throws Exception {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> plant.advance(Duration.ofSeconds(1)));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (Integer.valueOf(0).equals(only.get("x")) && System.nanoTime() < deadline) Thread.onSpinWait();
+      assertTrue(((Integer) only.get("x")) > 0, "the value moved with the wall clock");
+      SEEN.add((InMemoryServer) only);
+    }
+  }
+
+  @Test
+  void shouldRunThePlantInRealTimeWhenAsked() {
+    run(RealTime.class).assertStatistics(s -> s.succeeded(1));
+    assertTrue(SEEN.get(0).isClosed());
+  }
+
+  static final java.util.concurrent.CyclicBarrier BOTH_RUNNING = new java.util.concurrent.CyclicBarrier(2);
+
+  @SimulatedPlant("test-press")
+  static class ParallelA {
+    @Test
+    void meetB(@PlantDevice("press-1") InMemoryServer press) throws Exception {
+      SEEN.add(press);
+      BOTH_RUNNING.await(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @SimulatedPlant("test-press")
+  static class ParallelB {
+    @Test
+    void meetA(@PlantDevice("press-1") InMemoryServer press) throws Exception {
+      SEEN.add(press);
+      BOTH_RUNNING.await(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void shouldGiveClassesRunningInParallelTheirOwnPlants() {
+    SEEN.clear();
+    BOTH_RUNNING.reset();
+    EngineTestKit.engine("junit-jupiter")
+        .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+        .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+        .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+        .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+        .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+        .selectors(selectClass(ParallelA.class), selectClass(ParallelB.class))
+        .execute().testEvents()
+        .assertStatistics(s -> s.succeeded(2));
+    assertEquals(2, SEEN.size());
+    assertNotSame(SEEN.get(0), SEEN.get(1));
+    assertTrue(SEEN.get(0).port() != SEEN.get(1).port());
+    assertTrue(SEEN.get(0).isClosed() && SEEN.get(1).isClosed());
+  }
 }

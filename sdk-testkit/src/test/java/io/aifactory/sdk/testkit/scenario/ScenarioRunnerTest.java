@@ -112,12 +112,15 @@ class ScenarioRunnerTest {
   }
 
   @Test
-  void shouldCloseEverySimulatorOnClose() {
+  void shouldCloseEverySimulatorAndDeleteTheWorkDirectoryOnClose() {
     ScenarioRunner runner = start(null);
     InMemoryServer server = (InMemoryServer) runner.server("press-1");
+    java.nio.file.Path work = memory.lastWorkDirectory;
+    assertTrue(java.nio.file.Files.exists(work.resolve("press-1/state")));
     runner.close();
     runner.close();
     assertTrue(server.isClosed());
+    assertTrue(!java.nio.file.Files.exists(work), "the work directory is deleted");
     assertThrows(IllegalStateException.class, () -> runner.advance(Duration.ofSeconds(1)));
   }
 
@@ -126,14 +129,14 @@ class ScenarioRunnerTest {
     List<InMemoryServer> startedServers = new ArrayList<>();
     SimulatorFactory failing = new InMemorySimulatorFactory("broken") {
       @Override
-      public SimulatedServer start(ScenarioDevice device, int port) {
+      public SimulatedServer start(ScenarioDevice device, int port, java.nio.file.Path workDirectory) {
         throw new IllegalStateException("port " + port + " in use");
       }
     };
     SimulatorFactory recording = new InMemorySimulatorFactory("memory") {
       @Override
-      public SimulatedServer start(ScenarioDevice device, int port) {
-        InMemoryServer s = (InMemoryServer) super.start(device, port);
+      public SimulatedServer start(ScenarioDevice device, int port, java.nio.file.Path workDirectory) {
+        InMemoryServer s = (InMemoryServer) super.start(device, port, workDirectory);
         startedServers.add(s);
         return s;
       }

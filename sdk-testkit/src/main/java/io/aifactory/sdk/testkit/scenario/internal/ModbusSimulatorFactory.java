@@ -9,6 +9,7 @@ import io.aifactory.sdk.testkit.modbus.ModbusSimulator;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
 import io.aifactory.sdk.testkit.scenario.ScenarioTag;
 import io.aifactory.sdk.testkit.scenario.SimulatorFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ import java.util.Map;
 /**
  * Kind {@code modbus}: a {@link ModbusSimulator} with one unit holding the device's tags. Options: {@code unitId}
  * (0..255, default 1), {@code wordOrder} for addresses that name none (abcd, cdab, badc, dcba; default abcd) and
- * {@code rtuOverTcp} (true: RTU framing over TCP; default false).
+ * {@code rtuOverTcp} (true: RTU framing over TCP; default false) and {@code bindAddress} (default 127.0.0.1).
  */
 public final class ModbusSimulatorFactory implements SimulatorFactory {
   @Override
@@ -44,14 +45,16 @@ public final class ModbusSimulatorFactory implements SimulatorFactory {
         case "rtuOverTcp":
           bool("rtuOverTcp", e.getValue());
           break;
+        case "bindAddress":
+          break;
         default:
-          throw new IllegalArgumentException("unknown option '" + e.getKey() + "' (expected rtuOverTcp, unitId, wordOrder)");
+          throw new IllegalArgumentException("unknown option '" + e.getKey() + "' (expected bindAddress, rtuOverTcp, unitId, wordOrder)");
       }
     }
   }
 
   @Override
-  public SimulatedServer start(ScenarioDevice device, int port) {
+  public SimulatedServer start(ScenarioDevice device, int port, Path workDirectory) {
     Map<String, String> o = device.options();
     List<Tag> tags = new ArrayList<>();
     for (ScenarioTag t : device.tags()) tags.add(t.tag());
@@ -59,6 +62,7 @@ public final class ModbusSimulatorFactory implements SimulatorFactory {
         .unit(unitId(o.getOrDefault("unitId", "1")), tags)
         .wordOrder(WordOrder.parse(o.getOrDefault("wordOrder", "abcd")))
         .rtuOverTcp(bool("rtuOverTcp", o.getOrDefault("rtuOverTcp", "false")))
+        .host(o.getOrDefault("bindAddress", "127.0.0.1"))
         .port(port)
         .build();
     try {

@@ -8,9 +8,6 @@ import io.aifactory.sdk.testkit.opcua.OpcUaSimulator;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
 import io.aifactory.sdk.testkit.scenario.ScenarioTag;
 import io.aifactory.sdk.testkit.scenario.SimulatorFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,12 +16,13 @@ import java.util.Map;
 
 /**
  * Kind {@code opcua}: an {@link OpcUaSimulator} serving the device's tags (NodeIds in namespace 2). Options:
- * {@code pkiDir} (the server's certificate folder; default a new temporary folder, so a fresh certificate each
- * run), {@code securityNone} (offer SecurityPolicy None too; default true), {@code anonymous} (default true),
- * {@code username} and {@code password} (a user), {@code trustAllClients} (default true).
+ * {@code pkiDir} (the server's certificate folder; default one in the run's work directory, so a fresh certificate
+ * each run), {@code securityNone} (offer SecurityPolicy None too; default true), {@code anonymous} (default true),
+ * {@code username} and {@code password} (a user), {@code trustAllClients} (default true), {@code bindAddress}
+ * (default 127.0.0.1; another address adds this machine's host name to the endpoint URLs and certificate).
  */
 public final class OpcUaSimulatorFactory implements SimulatorFactory {
-  private static final String OPTIONS = "anonymous, password, pkiDir, securityNone, trustAllClients, username";
+  private static final String OPTIONS = "anonymous, bindAddress, password, pkiDir, securityNone, trustAllClients, username";
 
   @Override
   public String kind() {
@@ -51,6 +49,7 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
           bool(e.getKey(), e.getValue());
           break;
         case "pkiDir":
+        case "bindAddress":
         case "username":
         case "password":
           break;
@@ -64,16 +63,11 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
   }
 
   @Override
-  public SimulatedServer start(ScenarioDevice device, int port) {
+  public SimulatedServer start(ScenarioDevice device, int port, Path workDirectory) {
     Map<String, String> o = device.options();
     List<Tag> tags = new ArrayList<>();
     for (ScenarioTag t : device.tags()) tags.add(t.tag());
-    Path pki;
-    try {
-      pki = o.containsKey("pkiDir") ? Path.of(o.get("pkiDir")) : Files.createTempDirectory("aifactory-opcua-simulator-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("device '" + device.name() + "': cannot create a PKI folder: " + e.getMessage(), e);
-    }
+    Path pki = o.containsKey("pkiDir") ? Path.of(o.get("pkiDir")) : workDirectory.resolve(device.name()).resolve("pki");
     OpcUaSimulator.Builder b = OpcUaSimulator.newBuilder()
         .tags(tags)
         .port(port)
@@ -82,6 +76,9 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
         .anonymous(bool("anonymous", o.getOrDefault("anonymous", "true")))
         .trustAllClients(bool("trustAllClients", o.getOrDefault("trustAllClients", "true")));
     if (o.containsKey("username")) b.user(o.get("username"), o.get("password"));
+    String bind = o.getOrDefault("bindAddress", "127.0.0.1");
+    b.bindAddress(bind);
+    if (!bind.startsWith("127.") && !bind.equals("localhost")) b.hostnames(hostnames());
     OpcUaSimulator simulator = b.build();
     try {
       simulator.start();
@@ -90,6 +87,19 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
       throw new IllegalStateException("device '" + device.name() + "': cannot start the OPC UA simulator on port " + port + ": " + e.getMessage(), e);
     }
     return simulator;
+  }
+
+  /** Returns this machine's name first, so that clients elsewhere get an endpoint URL they can reach. */
+  private static List<String> hostnames() {
+    List<String> names = new ArrayList<>();
+    try {
+      names.add(java.net.InetAddress.getLocalHost().getHostName());
+    } catch (java.net.UnknownHostException e) {
+      // no resolvable host name: loopback names only
+    }
+    names.add("localhost");
+    names.add("127.0.0.1");
+    return names;
   }
 
   private static boolean bool(String name, String text) {
