@@ -213,4 +213,33 @@ class SimulatedPlantExtensionTest {
     assertTrue(SEEN.get(0).port() != SEEN.get(1).port());
     assertTrue(SEEN.get(0).isClosed() && SEEN.get(1).isClosed());
   }
+
+  @SimulatedPlant("test-press")
+  static class Outer {
+    @Test
+    void outer(ScenarioRunner plant) {
+      RUNNERS.add(plant);
+    }
+
+    @org.junit.jupiter.api.Nested
+    class Inner {
+      @Test
+      void sharesTheOuterPlant(ScenarioRunner plant) {
+        RUNNERS.add(plant);
+      }
+
+      @Test
+      @SimulatedPlant("test-single")
+      void getsItsOwnWhenAnnotated(ScenarioRunner plant) {
+        assertEquals("test-single", plant.scenario().name());
+      }
+    }
+  }
+
+  @Test
+  void shouldShareTheEnclosingClassPlantWithNestedTests() {
+    run(Outer.class).assertStatistics(s -> s.succeeded(3));
+    assertEquals(2, RUNNERS.size());
+    assertSame(RUNNERS.get(0), RUNNERS.get(1));
+  }
 }
