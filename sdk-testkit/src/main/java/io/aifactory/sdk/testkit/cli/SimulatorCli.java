@@ -52,7 +52,8 @@ public final class SimulatorCli {
       "  --pki-dir DIR          keep the OPC UA server certificate in DIR, so clients trust it once across runs;",
       "                         default a new temporary folder each run",
       "  --seed N               seed of the run; default the scenario's own",
-      "  --duration D           stop by itself after D of simulation (e.g. 90s, 10m); default: run until interrupted",
+      "  --speed X              run simulation time X times as fast as the wall clock (e.g. 10); default 1",
+      "  --duration D           stop by itself after D of simulation time (e.g. 90s, 10m); default: run until interrupted",
       "  --help                 print this help",
       "");
 
@@ -129,10 +130,11 @@ public final class SimulatorCli {
     }
     try (runner) {
       printEndpoints(runner, out);
-      runner.runInRealTime();
-      out.println(options.duration == null ? "Serving. Press Ctrl-C to stop." : "Serving for " + format(options.duration) + ".");
+      runner.runInRealTime(options.speed);
+      String pace = options.speed == 1 ? "" : String.format(Locale.ROOT, " at %sx speed", fmt(options.speed));
+      out.println(options.duration == null ? "Serving" + pace + ". Press Ctrl-C to stop." : "Serving for " + format(options.duration) + pace + ".");
       out.flush();
-      await(stop, options.duration);
+      await(stop, options.duration == null ? null : Duration.ofNanos((long) (options.duration.toNanos() / options.speed)));
       out.println("Stopping after " + format(runner.elapsed()) + " of simulation.");
       out.flush();
     } catch (RuntimeException e) {
@@ -241,6 +243,7 @@ public final class SimulatorCli {
     Duration duration;
     String bind;
     String pkiDir;
+    double speed = 1;
     boolean help;
 
     static Options parse(String[] args) {
@@ -288,6 +291,16 @@ public final class SimulatorCli {
             } catch (NumberFormatException e) {
               throw new IllegalArgumentException("--seed expects an integer, found '" + text + "'");
             }
+            break;
+          }
+          case "--speed": {
+            String text = value != null ? value : next(args, ++i, name);
+            try {
+              o.speed = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+              o.speed = Double.NaN;
+            }
+            if (!(o.speed > 0) || Double.isInfinite(o.speed)) throw new IllegalArgumentException("--speed expects a number > 0, found '" + text + "'");
             break;
           }
           case "--duration": {

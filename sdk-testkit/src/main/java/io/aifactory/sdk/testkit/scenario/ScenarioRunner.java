@@ -180,7 +180,19 @@ public final class ScenarioRunner implements AutoCloseable {
    *
    * @throws IllegalStateException if already running in real time or closed
    */
-  public synchronized void runInRealTime() {
+  public void runInRealTime() {
+    runInRealTime(1.0);
+  }
+
+  /**
+   * Like {@link #runInRealTime()}, but simulation time runs {@code speed} times as fast as the wall clock (e.g. 10
+   * to reach a fault at 120 s after 12 s); values are still published every {@link Scenario#tick()} of wall time.
+   *
+   * @throws IllegalArgumentException if {@code speed} is not a finite number &gt; 0
+   * @throws IllegalStateException if already running in real time or closed
+   */
+  public synchronized void runInRealTime(double speed) {
+    if (!(speed > 0) || Double.isInfinite(speed)) throw new IllegalArgumentException("speed is not a finite number > 0: " + speed);
     checkOpen();
     if (scheduler != null) throw new IllegalStateException("scenario '" + scenario.name() + "' already runs in real time");
     long startWall = System.nanoTime();
@@ -194,7 +206,7 @@ public final class ScenarioRunner implements AutoCloseable {
     scheduler.scheduleAtFixedRate(() -> {
       try {
         synchronized (this) {
-          if (!closed) moveTo(startSim + (System.nanoTime() - startWall));
+          if (!closed) moveTo(startSim + (long) ((System.nanoTime() - startWall) * speed));
         }
       } catch (RuntimeException e) {
         // A throwing task would stop the schedule for good; a failed tick should not end the simulation.

@@ -32,12 +32,17 @@ public final class Signals {
 
   /** Returns a sine of {@code frequencyHz} with zero offset and phase, e.g. a tone in a vibration waveform. */
   public static Signal tone(double amplitude, double frequencyHz) {
+    return tone(amplitude, frequencyHz, 0);
+  }
+
+  /** Returns {@code amplitude × sin(2π f t + phase)}, precise in phase even after hours of simulated time. */
+  public static Signal tone(double amplitude, double frequencyHz, double phaseRadians) {
     if (!(frequencyHz > 0) || Double.isInfinite(frequencyHz)) throw new IllegalArgumentException("frequencyHz <= 0: " + frequencyHz);
     double cyclesPerNano = frequencyHz / NANOS_PER_SECOND;
     // Reduce the cycle count before multiplying by 2π so phase stays precise after hours of simulated time.
     return t -> {
       double cycles = t * cyclesPerNano;
-      return amplitude * Math.sin(2 * Math.PI * (cycles - Math.floor(cycles)));
+      return amplitude * Math.sin(2 * Math.PI * (cycles - Math.floor(cycles)) + phaseRadians);
     };
   }
 

@@ -87,10 +87,11 @@ class SimulatorCliTest {
   @Test
   void shouldStopByItselfAfterADuration() throws Exception {
     Lines out = new Lines();
-    Future<Integer> code = executor.submit(() -> SimulatorCli.run(new String[] {"--scenario=test-single", "--duration", "200ms"},
+    Future<Integer> code = executor.submit(() -> SimulatorCli.run(new String[] {"--scenario=test-single", "--duration", "2s", "--speed", "10"},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), new CompletableFuture<>()));
     assertEquals(SimulatorCli.OK, code.get(20, TimeUnit.SECONDS));
-    out.await("Serving for 200 ms.");
+    out.await("Serving for 2 s at 10x speed.");
+    out.await("Stopping after");
     out.await("Stopped.");
   }
 
@@ -112,6 +113,9 @@ class SimulatorCliTest {
     err.reset();
     assertEquals(SimulatorCli.USAGE, run("--scenario", "test-press", "--port", "press-3=1"));
     assertEquals("error: --port press-3=...: scenario test-press has no device 'press-3'\n", err());
+    err.reset();
+    assertEquals(SimulatorCli.USAGE, run("--speed", "0"));
+    assertTrue(err().startsWith("error: --speed expects a number > 0, found '0'"), err());
     err.reset();
     assertEquals(SimulatorCli.USAGE, run("--seed"));
     assertTrue(err().startsWith("error: --seed needs a value"), err());

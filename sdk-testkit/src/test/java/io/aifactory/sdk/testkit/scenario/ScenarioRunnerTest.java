@@ -200,4 +200,17 @@ class ScenarioRunnerTest {
       assertEquals(List.of("dropConnections"), ((InMemoryServer) runner.server("m")).faultCalls);
     }
   }
+
+  @Test
+  void shouldRunFasterThanTheWallClockWhenAskedTo() {
+    try (ScenarioRunner runner = start(null)) {
+      assertThrows(IllegalArgumentException.class, () -> runner.runInRealTime(0));
+      runner.runInRealTime(1000);
+      // A minute of simulation within a generous 20 s of wall time: only possible well above real time.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (runner.elapsed().compareTo(Duration.ofMinutes(1)) < 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+      assertTrue(runner.elapsed().compareTo(Duration.ofMinutes(1)) >= 0, "elapsed: " + runner.elapsed());
+      assertEquals("dropConnections", ((InMemoryServer) runner.server("press-1")).faultCalls.get(0), "faults follow simulation time");
+    }
+  }
 }

@@ -160,4 +160,12 @@ class ScenariosTest {
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> Scenarios.load(dir.resolve("p.json").toString(), MEMORY));
     assertEquals("devices[0].tags[0].signal.file: load.csv: no value column 'force' (the header has t, load; the first column is the time in seconds)", e.getMessage());
   }
+
+  @Test
+  void shouldReplayACsvBesideAScenarioOnTheClassPath() {
+    Scenario s = Scenarios.load("test-replay", MEMORY);
+    assertEquals("test-replay", s.name());
+    assertEquals(20, s.device("press").orElseThrow().tag("load").orElseThrow().signal(1).valueAt(Duration.ofSeconds(5).toNanos()), 1e-9);
+    assertEquals(30, s.device("press").orElseThrow().tag("load").orElseThrow().signal(1).valueAt(Duration.ofSeconds(50).toNanos()), 1e-9);
+  }
 }

@@ -209,8 +209,7 @@ public final class ScenarioParser {
         if (node.has("frequency")) {
           double hz = node.number("frequency");
           if (!(hz > 0)) throw node.error("frequency", "expected a frequency in Hz > 0, found " + hz);
-          return phase == 0 ? seed -> Signals.tone(amplitude, hz).plus(Signals.constant(offset))
-              : seed -> Signals.sine(amplitude, Duration.ofNanos(Math.max(1, Math.round(1e9 / hz))), offset, phase);
+          return seed -> Signals.tone(amplitude, hz, phase).plus(Signals.constant(offset));
         }
         period = requiredDuration(node, "period");
         return seed -> Signals.sine(amplitude, period, offset, phase);
