@@ -54,7 +54,13 @@ abstract class SocketTransport implements Transport {
       long left = deadline - System.nanoTime();
       if (left <= 0) throw new SocketTimeoutException("no complete reply from " + describe() + " within the request timeout");
       socket.setSoTimeout((int) Math.max(1, (left + 999_999) / 1_000_000));
-      int n = in.read(b, off + done, len - done);
+      int n;
+      try {
+        n = in.read(b, off + done, len - done);
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException("no complete reply from " + describe() + " within the request timeout ("
+            + done + " of " + len + " bytes came)");
+      }
       if (n < 0) throw new EOFException(describe() + " closed the connection");
       done += n;
     }
