@@ -1,5 +1,6 @@
 package io.aifactory.sdk.modbus.internal;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,8 @@ abstract class SocketTransport implements Transport {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
       socket = s;
-      in = s.getInputStream();
+      // Buffered: a reply usually arrives whole, so one system call reads header and PDU together.
+      in = new BufferedInputStream(s.getInputStream(), 512);
       out = s.getOutputStream();
     } catch (IOException e) {
       s.close();
