@@ -49,6 +49,10 @@ class ModbusDriverFaultTest {
   }
 
   private void open(boolean rtuOverTcp) {
+    open(rtuOverTcp, "");
+  }
+
+  private void open(boolean rtuOverTcp, String query) {
     plc = ModbusSimulator.newBuilder().unit(1, TAGS).rtuOverTcp(rtuOverTcp).build();
     plc.start();
     plc.set("level", 4.5);
@@ -58,7 +62,7 @@ class ModbusDriverFaultTest {
         .connectTimeout(Duration.ofMillis(500))
         .reconnectPolicy(ReconnectPolicy.newBuilder().initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build())
         .build();
-    device = Devices.open(plc.uri().toString(), options);
+    device = Devices.open(plc.uri() + query, options);
     device.addStateListener((d, state, cause) -> states.add(state));
     device.whenConnected().orTimeout(10, TimeUnit.SECONDS).join();
   }
@@ -134,6 +138,25 @@ class ModbusDriverFaultTest {
     awaitGoodRead();
     assertTrue(plc.connectionCount() > connections, "the driver reconnected");
     assertEquals(4.5, device.read(TAGS).join().doubleValue(0));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = MalformedReply.class, names = {"WRONG_TRANSACTION_ID", "WRONG_PROTOCOL_ID", "TRUNCATED_PDU",
+      "BYTE_COUNT_MISMATCH", "WRONG_FUNCTION_CODE"})
+  void shouldRefuseMalformedRepliesToPipelinedRequests(MalformedReply mode) {
+    open(false, "&pipeline=4&maxGap=0");
+    assertMalformedRepliesAreRefused(mode);
+  }
+
+  @Test
+  void shouldTimeOutPipelinedRequestsWhileThePlcStalls() {
+    open(false, "&pipeline=4&maxGap=0");
+    plc.stall(true);
+    SampleBatch batch = device.read(TAGS).orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(Quality.Reason.TIMEOUT, batch.quality(0).reason());
+    assertEquals(Quality.Reason.TIMEOUT, batch.quality(1).reason());
+    plc.stall(false);
+    awaitGoodRead();
   }
 
   @Test

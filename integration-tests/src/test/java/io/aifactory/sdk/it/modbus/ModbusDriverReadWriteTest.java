@@ -207,6 +207,30 @@ class ModbusDriverReadWriteTest {
   }
 
   @Test
+  void shouldPipelineACyclesRequestsWhenAllowedAndReadTheSameValues() {
+    List<Tag> tags = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) tags.add(Tag.of("r" + i, "holding:" + (i * 4), DataType.UINT16));
+    tags.add(Tag.of("wave", "holding:5000:float32[64]", DataType.arrayOf(DataType.Kind.FLOAT32, 64)));
+    open(false, tags, "&pipeline=8");
+    for (int i = 0; i < 1000; i++) plc.set("r" + i, i);
+    plc.set("wave", new float[64]);
+    plc.exception("r500", ModbusExceptionCode.ILLEGAL_DATA_ADDRESS);
+    SampleBatch batch = device.read(tags).join();
+    for (int i = 0; i < 1000; i++) {
+      if (i == 500) {
+        assertEquals(2, batch.quality(i).rawStatus());
+      } else {
+        assertEquals((long) i, batch.value(i), "r" + i);
+      }
+    }
+    assertTrue(batch.isGood(1000));
+    long before = plc.requestCount();
+    device.read(tags).join();
+    // The 32 spans re-flow around the hole at holding:2000 into 32, plus the hole alone, plus two for the array.
+    assertEquals(32 + 1 + 2, plc.requestCount() - before, "planned around the hole");
+  }
+
+  @Test
   void shouldHonourLowerLimitsPerRequestFromTheUri() {
     List<Tag> tags = new ArrayList<>();
     for (int i = 0; i < 100; i++) tags.add(Tag.of("r" + i, "holding:" + i, DataType.UINT16));
