@@ -141,6 +141,13 @@ public final class ModbusCodec {
     }
     if (kind == DataType.Kind.STRING) {
       if (!(value instanceof String)) throw wrongType(tag, value, "a String");
+      String text = (String) value;
+      for (int i = 0; i < text.length(); i++) {
+        if (text.charAt(i) > 0xff) {
+          throw new IllegalArgumentException("tag '" + tag.name() + "': character '" + text.charAt(i) + "' (U+"
+              + String.format("%04X", (int) text.charAt(i)) + ") is not ISO-8859-1, the one byte per character strings hold");
+        }
+      }
       byte[] bytes = ((String) value).getBytes(StandardCharsets.ISO_8859_1);
       if (bytes.length > a.stringLength()) {
         throw new IllegalArgumentException("tag '" + tag.name() + "': string of " + bytes.length + " bytes does not fit in "

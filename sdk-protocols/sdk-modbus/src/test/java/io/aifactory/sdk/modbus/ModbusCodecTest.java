@@ -67,6 +67,9 @@ class ModbusCodecTest {
     Tag t = Tag.of("s", "holding:0:string[2]", DataType.STRING);
     assertThrows(IllegalArgumentException.class,
         () -> ModbusCodec.encodeRegisters(ModbusAddress.of(t), WordOrder.ABCD, t, "too long", new byte[2], 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> ModbusCodec.encodeRegisters(ModbusAddress.of(t), WordOrder.ABCD, t, "\u2013", new byte[2], 0));
+    check("holding:0:string[2]", DataType.STRING, "\u00fc", 0xFC, 0x00);
   }
 
   @Test

@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLongArray byFunctionCode = new AtomicLongArray(128);
   private final AtomicLong connections = new AtomicLong();
   private volatile boolean stalled;
   private volatile long delayNanos;
@@ -242,6 +244,12 @@ public final class ModbusSimulator implements SimulatedServer {
     return requests.get();
   }
 
+  /** Returns how many requests with function code {@code functionCode} (e.g. 3, 16) the simulator has received. */
+  public long requestCount(int functionCode) {
+    if (functionCode < 0 || functionCode > 127) throw new IllegalArgumentException("functionCode not in 0..127: " + functionCode);
+    return byFunctionCode.get(functionCode);
+  }
+
   /** Returns how many client connections the simulator has accepted since it was built. */
   public long connectionCount() {
     return connections.get();
@@ -370,6 +378,7 @@ public final class ModbusSimulator implements SimulatedServer {
           readFully(in, pdu, 0, pdu.length);
         }
         requests.incrementAndGet();
+        byFunctionCode.incrementAndGet(pdu.length > 0 ? pdu[0] & 0x7f : 0);
         if (stalled) continue;
         long delay = delayNanos;
         if (delay > 0) Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));

@@ -189,7 +189,11 @@ public final class ModbusDevice implements Device {
   /** Runs one read cycle of {@code plan}; I/O thread only. */
   SampleBatch execute(ReadPlan plan) {
     if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
-    for (ReadPlan.Span span : plan.spans) readSpan(plan, span);
+    if (settings.pipeline > 1 && transport != null && transport.canPipeline()) {
+      readPipelined(plan);
+    } else {
+      for (ReadPlan.Span span : plan.spans) readSpan(plan, span);
+    }
     long now = options.nowNanos();
     SampleBatch.Builder b = SampleBatch.newBuilder(plan.tags.length).receiveTimeNanos(now);
     for (int i = 0; i < plan.tags.length; i++) {
@@ -218,17 +222,79 @@ public final class ModbusDevice implements Device {
       fetch(span.unit, span.table, span.start, span.count, span.limit, span.buffer, 0);
       mark(plan, span.items, null);
     } catch (ModbusDeviceException e) {
-      boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
-      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code() && merged) {
-        log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
-        splitAndRetry(plan, span);
-      } else {
-        if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
-        mark(plan, span.items, deviceError(e));
-      }
+      handleRefusal(plan, span, e);
     } catch (IOException | ProtocolException e) {
       mark(plan, span.items, transportError(e));
       lost(e);
+    }
+  }
+
+  /** A span was answered with an exception: split a merged span refused for its address, else mark its tags. */
+  private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
+    boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
+    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code() && merged) {
+      log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
+      splitAndRetry(plan, span);
+    } else {
+      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
+      mark(plan, span.items, deviceError(e));
+    }
+  }
+
+  /**
+   * Sends up to {@code pipeline} single-request spans before reading their replies, so that one cycle costs a few
+   * round trips instead of one per request. Replies must come in order; exception replies are handled after the
+   * window's replies are all read (a split retry needs the connection to itself).
+   */
+  private void readPipelined(ReadPlan plan) {
+    ReadPlan.Span[] spans = plan.spans;
+    int depth = settings.pipeline;
+    int[] tokens = new int[depth];
+    ReadPlan.Span[] window = new ReadPlan.Span[depth];
+    ModbusDeviceException[] refused = new ModbusDeviceException[depth];
+    int next = 0;
+    while (next < spans.length) {
+      int n = 0;
+      while (next < spans.length && n < depth) {
+        ReadPlan.Span span = spans[next++];
+        if (span.requestCount() == 1) {
+          window[n++] = span;
+        } else {
+          readSpan(plan, span);
+        }
+      }
+      if (n == 0) continue;
+      if (transport == null) {
+        for (int k = 0; k < n; k++) mark(plan, window[k].items, disconnected);
+        continue;
+      }
+      int received = 0;
+      try {
+        for (int k = 0; k < n; k++) {
+          ReadPlan.Span s = window[k];
+          requestCount.incrementAndGet();
+          tokens[k] = transport.send(s.unit, request, readRequest(s.table, s.start, s.count));
+        }
+        for (; received < n; received++) {
+          ReadPlan.Span s = window[received];
+          refused[received] = null;
+          int len = transport.receive(tokens[received], s.unit, response);
+          try {
+            checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
+            copyReadReply(len, s.unit, s.table, s.start, s.count, s.buffer, 0);
+            mark(plan, s.items, null);
+          } catch (ModbusDeviceException e) {
+            refused[received] = e;
+          }
+        }
+      } catch (IOException | ProtocolException e) {
+        Quality q = transportError(e);
+        for (int k = received; k < n; k++) mark(plan, window[k].items, q);
+        lost(e);
+      }
+      for (int k = 0; k < received; k++) {
+        if (refused[k] != null) handleRefusal(plan, window[k], refused[k]);
+      }
     }
   }
 
@@ -287,29 +353,39 @@ public final class ModbusDevice implements Device {
    */
   private void fetch(int unit, ModbusTable table, int start, int count, int limit, byte[] dest, int destIndex)
       throws IOException {
-    int fc = table.readFunctionCode();
     for (int done = 0; done < count; done += limit) {
       int n = Math.min(limit, count - done);
-      int address = start + done;
-      request[0] = (byte) fc;
-      request[1] = (byte) (address >> 8);
-      request[2] = (byte) address;
-      request[3] = (byte) (n >> 8);
-      request[4] = (byte) n;
-      int len = transact(unit, 5, table.notation() + ":" + address + " ×" + n);
-      int expected = table.isBits() ? (n + 7) / 8 : n * 2;
-      int byteCount = len >= 2 ? response[1] & 0xff : -1;
-      if (byteCount != expected || len != 2 + byteCount) {
-        throw new ProtocolException(describe(unit) + ": reply to " + table.notation() + ":" + address + " ×" + n + " has byte count "
-            + byteCount + " and " + Math.max(0, len - 2) + " data bytes, expected " + expected);
-      }
-      if (table.isBits()) {
-        for (int i = 0; i < n; i++) {
-          ModbusCodec.setBit(dest, destIndex + done + i, ModbusCodec.bit(response, 16 + i));
-        }
-      } else {
-        System.arraycopy(response, 2, dest, (destIndex + done) * 2, n * 2);
-      }
+      int len = transact(unit, readRequest(table, start + done, n), describe(table, start + done, n));
+      copyReadReply(len, unit, table, start + done, n, dest, destIndex + done);
+    }
+  }
+
+  /** Puts a read request into {@code request}; returns its length. */
+  private int readRequest(ModbusTable table, int address, int n) {
+    request[0] = (byte) table.readFunctionCode();
+    request[1] = (byte) (address >> 8);
+    request[2] = (byte) address;
+    request[3] = (byte) (n >> 8);
+    request[4] = (byte) n;
+    return 5;
+  }
+
+  private static String describe(ModbusTable table, int address, int n) {
+    return table.notation() + ":" + address + " ×" + n;
+  }
+
+  /** Checks a read reply's byte count against what was asked and copies its registers or bits into {@code dest}. */
+  private void copyReadReply(int len, int unit, ModbusTable table, int address, int n, byte[] dest, int destIndex) {
+    int expected = table.isBits() ? (n + 7) / 8 : n * 2;
+    int byteCount = len >= 2 ? response[1] & 0xff : -1;
+    if (byteCount != expected || len != 2 + byteCount) {
+      throw new ProtocolException(describe(unit) + ": reply to " + describe(table, address, n) + " has byte count "
+          + byteCount + " and " + Math.max(0, len - 2) + " data bytes, expected " + expected);
+    }
+    if (table.isBits()) {
+      for (int i = 0; i < n; i++) ModbusCodec.setBit(dest, destIndex + i, ModbusCodec.bit(response, 16 + i));
+    } else {
+      System.arraycopy(response, 2, dest, destIndex * 2, n * 2);
     }
   }
 
@@ -317,7 +393,11 @@ public final class ModbusDevice implements Device {
   private int transact(int unit, int length, String what) throws IOException {
     requestCount.incrementAndGet();
     int fc = request[0] & 0xff;
-    int len = transport.exchange(unit, request, length, response);
+    return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+  }
+
+  /** Throws for an exception reply or a reply to another function code; returns {@code len}. */
+  private int checkReply(int len, int fc, int unit, String what) {
     int replyFc = len > 0 ? response[0] & 0xff : -1;
     if (replyFc == (fc | 0x80)) {
       if (len < 2) throw new ProtocolException(describe(unit) + ": exception reply to " + what + " has no exception code");

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 /** A Modbus device's settings, from the URI's query and {@link DeviceOptions#properties()} (which win). */
 public final class ModbusSettings {
   static final Set<String> KEYS = new TreeSet<>(Set.of("unit", "timeout", "maxRegisters", "maxBits", "maxGap",
-      "wordOrder", "verifyWrites", "baud", "parity", "stop", "data"));
+      "wordOrder", "verifyWrites", "pipeline", "baud", "parity", "stop", "data"));
 
   public enum Framing { TCP, RTU_OVER_TCP, SERIAL_RTU }
 
@@ -32,6 +32,7 @@ public final class ModbusSettings {
   final int maxGap;
   final WordOrder wordOrder;
   final boolean verifyWrites;
+  final int pipeline;
   final int baud;
   final String parity;
   final int stopBits;
@@ -84,6 +85,7 @@ public final class ModbusSettings {
       throw new ConfigurationException("'" + uri + "': verifyWrites is '" + verify + "' (expected true or false)");
     }
     verifyWrites = verify.equals("true");
+    pipeline = integer(p, "pipeline", 1, 1, 64);
     baud = integer(p, "baud", 9600, 1, 4_000_000);
     parity = p.getOrDefault("parity", "none");
     if (!Set.of("none", "even", "odd").contains(parity)) {

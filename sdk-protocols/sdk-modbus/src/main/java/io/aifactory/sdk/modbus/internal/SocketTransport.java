@@ -1,5 +1,6 @@
 package io.aifactory.sdk.modbus.internal;
 
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,8 @@ abstract class SocketTransport implements Transport {
       s.setTcpNoDelay(true);
       s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
       socket = s;
-      in = s.getInputStream();
+      // Buffered: a reply usually arrives whole, so one system call reads header and PDU together.
+      in = new BufferedInputStream(s.getInputStream(), 512);
       out = s.getOutputStream();
     } catch (IOException e) {
       s.close();
@@ -54,7 +56,13 @@ abstract class SocketTransport implements Transport {
       long left = deadline - System.nanoTime();
       if (left <= 0) throw new SocketTimeoutException("no complete reply from " + describe() + " within the request timeout");
       socket.setSoTimeout((int) Math.max(1, (left + 999_999) / 1_000_000));
-      int n = in.read(b, off + done, len - done);
+      int n;
+      try {
+        n = in.read(b, off + done, len - done);
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException("no complete reply from " + describe() + " within the request timeout ("
+            + done + " of " + len + " bytes came)");
+      }
       if (n < 0) throw new EOFException(describe() + " closed the connection");
       done += n;
     }

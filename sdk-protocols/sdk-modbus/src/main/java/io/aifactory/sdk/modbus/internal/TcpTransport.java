@@ -15,6 +15,16 @@ final class TcpTransport extends SocketTransport {
 
   @Override
   public int exchange(int unit, byte[] request, int requestLength, byte[] response) throws IOException {
+    return receive(send(unit, request, requestLength), unit, response);
+  }
+
+  @Override
+  public boolean canPipeline() {
+    return true;
+  }
+
+  @Override
+  public int send(int unit, byte[] request, int requestLength) throws IOException {
     int tid = transactionId = (transactionId + 1) & 0xffff;
     frame[0] = (byte) (tid >> 8);
     frame[1] = (byte) tid;
@@ -24,9 +34,14 @@ final class TcpTransport extends SocketTransport {
     frame[5] = (byte) (requestLength + 1);
     frame[6] = (byte) unit;
     System.arraycopy(request, 0, frame, 7, requestLength);
-    startDeadline();
     if (out == null) throw new IOException("not connected to " + describe());
     out.write(frame, 0, 7 + requestLength);
+    return tid;
+  }
+
+  @Override
+  public int receive(int tid, int unit, byte[] response) throws IOException {
+    startDeadline();
     readFully(header, 0, 7);
     int replyTid = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
     int protocol = ((header[2] & 0xff) << 8) | (header[3] & 0xff);

@@ -21,6 +21,24 @@ interface Transport extends AutoCloseable {
    */
   int exchange(int unit, byte[] request, int requestLength, byte[] response) throws IOException;
 
+  /**
+   * Returns true if several requests may be sent before the first reply is read ({@link #send} and
+   * {@link #receive}); only Modbus TCP can, because its transaction ids match replies to requests.
+   */
+  default boolean canPipeline() {
+    return false;
+  }
+
+  /** Sends a request without waiting for its reply; returns the token to {@link #receive} it with. */
+  default int send(int unit, byte[] request, int requestLength) throws IOException {
+    throw new UnsupportedOperationException("pipelining");
+  }
+
+  /** Reads the reply to the request {@link #send} returned {@code token} for; replies must come in order. */
+  default int receive(int token, int unit, byte[] response) throws IOException {
+    throw new UnsupportedOperationException("pipelining");
+  }
+
   /** Returns a short description for messages, e.g. {@code 127.0.0.1:502}. */
   String describe();
 
