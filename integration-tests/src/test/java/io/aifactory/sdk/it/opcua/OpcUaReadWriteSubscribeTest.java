@@ -239,6 +239,63 @@ class OpcUaReadWriteSubscribeTest {
     }
   }
 
+  @Test
+  void shouldApplyAPercentDeadbandOfTheVariablesRange() throws Exception {
+    // SETPOINT has the range 0..100 on the simulator (its EURange), so 5 % is 5 units.
+    Tag percent = SETPOINT.toBuilder().name("percent").deadband(5).build();
+    sim.set(SETPOINT.name(), 50.0);
+    List<Double> seen = new CopyOnWriteArrayList<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(20))
+        .publishingInterval(Duration.ofMillis(20)).deadbandType(SubscriptionOptions.DeadbandType.PERCENT).build();
+    try (Subscription s = device.subscribe(List.of(percent), options, b -> {
+      if (b.isGood(0)) seen.add(b.doubleValue(0));
+    })) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(50.0)), seen::toString);
+      sim.set(SETPOINT.name(), 53.0);
+      Thread.sleep(300); // several sampling intervals: the change must stay unreported
+      sim.set(SETPOINT.name(), 60.0);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(60.0)), seen::toString);
+      assertFalse(seen.contains(53.0), seen::toString);
+    }
+  }
+
+  @Test
+  void shouldMapTheStatusOfEachValueToQualityKeepingTheRawCode() throws Exception {
+    List<SampleBatch> batches = new CopyOnWriteArrayList<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(20))
+        .publishingInterval(Duration.ofMillis(20)).build();
+    sim.set(INT16.name(), 5);
+    try (Subscription s = device.subscribe(List.of(INT16), options, batches::add)) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(b -> b.isGood(0))));
+      long lastUsableValue = 0x40900000L;
+      sim.setStatus(INT16.name(), lastUsableValue);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(
+          b -> b.quality(0).status() == Quality.Status.UNCERTAIN && b.quality(0).rawStatus() == lastUsableValue)),
+          batches::toString);
+      long sensorFailure = 0x808C0000L;
+      sim.setStatus(INT16.name(), sensorFailure);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(
+          b -> b.quality(0).isBad() && b.quality(0).rawStatus() == sensorFailure && Double.isNaN(b.doubleValue(0)))),
+          batches::toString);
+    } finally {
+      sim.set(INT16.name(), 0);
+    }
+  }
+
+  @Test
+  void shouldReportAnUnchangedValueAgainAtTheHeartbeat() throws Exception {
+    sim.set(UINT32.name(), 77L);
+    List<SampleBatch> batches = new CopyOnWriteArrayList<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(50))
+        .publishingInterval(Duration.ofMillis(50)).heartbeat(Duration.ofMillis(200)).build();
+    try (Subscription s = device.subscribe(List.of(UINT32), options, batches::add)) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10),
+          () -> batches.stream().filter(b -> b.isGood(0) && b.longValue(0) == 77L).count() >= 3), batches::toString);
+      assertEquals(batches.get(0).sourceTimeNanos(0), batches.get(batches.size() - 1).sourceTimeNanos(0),
+          "a heartbeat repeats the value with its original source time");
+    }
+  }
+
   private static boolean hasValue(List<SampleBatch> batches, Tag tag, long value) {
     for (SampleBatch b : batches) {
       int i = b.indexOf(tag.name());

@@ -24,7 +24,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.ExpandedNodeId;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 
 /**
@@ -97,6 +100,7 @@ public final class OpcUaSimulator implements SimulatedServer {
         .securityPolicies(b.securityPolicies)
         .anonymous(b.anonymous)
         .trustAllClients(b.trustAllClients)
+        .certificateUsers(b.certificateUsers)
         .namespace(s -> new TagNamespace(s, NAMESPACE_URI, list));
     b.users.forEach(sb::user);
     this.server = sb.build();
@@ -136,6 +140,16 @@ public final class OpcUaSimulator implements SimulatedServer {
   public void set(String tagName, Object value) {
     ServerVariable v = variable(tagName);
     v.set(Values.toRaw(v.tag(), value));
+  }
+
+  /**
+   * Sets a tag's OPC UA StatusCode (e.g. {@code 0x40900000L}, Uncertain_LastUsableValue, or {@code 0x808C0000L},
+   * Bad_SensorFailure), keeping its value, as a device flags a doubtful sensor.
+   */
+  public void setStatus(String tagName, long statusCode) {
+    ServerVariable v = variable(tagName);
+    DateTime now = DateTime.now();
+    v.set(new DataValue(v.value().getValue(), new StatusCode(statusCode), now, now));
   }
 
   @Override
@@ -229,6 +243,7 @@ public final class OpcUaSimulator implements SimulatedServer {
     private boolean anonymous = true;
     private final Map<String, String> users = new LinkedHashMap<>();
     private boolean trustAllClients = true;
+    private boolean certificateUsers;
     private final Map<String, double[]> ranges = new HashMap<>();
     private final Set<String> readOnly = new HashSet<>();
 
@@ -295,6 +310,12 @@ public final class OpcUaSimulator implements SimulatedServer {
     /** Accepts every client certificate (default true); false requires {@link #trustClient}. */
     public Builder trustAllClients(boolean trustAllClients) {
       this.trustAllClients = trustAllClients;
+      return this;
+    }
+
+    /** Accepts users who log in with an X.509 certificate (any, while {@code trustAllClients} is on). */
+    public Builder certificateUsers(boolean certificateUsers) {
+      this.certificateUsers = certificateUsers;
       return this;
     }
 

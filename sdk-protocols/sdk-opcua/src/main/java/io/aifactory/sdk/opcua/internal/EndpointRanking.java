@@ -50,13 +50,29 @@ public final class EndpointRanking {
   /** Returns a security score: higher is better; -1 for an endpoint we never use. */
   static int score(EndpointDescription e) {
     if (isNone(e)) return e.getSecurityMode() == MessageSecurityMode.None ? 0 : -1;
-    int policy = POLICIES.indexOf(policyOf(e));
-    if (policy < 0) return -1;
+    SecurityPolicy p = policyOf(e);
+    int policy = POLICIES.indexOf(p);
+    if (policy < 0 || !isAvailable(p)) return -1;
     int mode;
     if (e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt) mode = 2;
     else if (e.getSecurityMode() == MessageSecurityMode.Sign) mode = 1;
     else return -1;
     return mode * 10 + (POLICIES.size() - policy);
+  }
+
+  /**
+   * Returns true if this JVM's security providers implement the policy's algorithms. Aes256_Sha256_RsaPss needs
+   * RSA-PSS signatures and OAEP with SHA-256, which the JDK lacks unless a provider such as BouncyCastle is
+   * registered; we do not register one ourselves, since that would change global state of the application.
+   */
+  public static boolean isAvailable(SecurityPolicy policy) {
+    try {
+      java.security.Signature.getInstance(policy.getAsymmetricSignatureAlgorithm().getTransformation());
+      javax.crypto.Cipher.getInstance(policy.getAsymmetricEncryptionAlgorithm().getTransformation());
+      return true;
+    } catch (java.security.GeneralSecurityException e) {
+      return false;
+    }
   }
 
   static boolean isNone(EndpointDescription e) {

@@ -9,8 +9,6 @@ import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UInteger;
-import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.ULong;
-import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UNumber;
 import org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.UShort;
 
 /**
@@ -280,9 +278,5 @@ public final class Values {
     }
     if (type.kind() == DataType.Kind.STRING) return "";
     return scalar(tag, type.kind(), 0);
-  }
-
-  static boolean isUnsigned(Object o) {
-    return o instanceof UNumber || o instanceof ULong;
   }
 }

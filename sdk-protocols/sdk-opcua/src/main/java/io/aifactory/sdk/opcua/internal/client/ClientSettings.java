@@ -11,16 +11,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 
 /** The OPC UA settings of one device, read from its URI and properties; the password stays in here. */
 final class ClientSettings {
-  private static final Set<String> KNOWN = Set.of(OpcUaProperties.PKI_DIR, OpcUaProperties.ALLOW_SECURITY_NONE,
-      OpcUaProperties.TRUST_ON_FIRST_USE, OpcUaProperties.HOSTNAME_CHECK, OpcUaProperties.IDENTITY,
-      OpcUaProperties.USERNAME, OpcUaProperties.PASSWORD, OpcUaProperties.APPLICATION_URI,
-      OpcUaProperties.APPLICATION_NAME, OpcUaProperties.KEY_STORE_PASSWORD, OpcUaProperties.SESSION_TIMEOUT_MILLIS);
-
   final URI publicUri;
   final String endpointUrl;
   final String host;
@@ -89,10 +83,6 @@ final class ClientSettings {
     }
     p.putAll(options.properties());
     return new ClientSettings(uri, p);
-  }
-
-  boolean isKnown(String key) {
-    return KNOWN.contains(key);
   }
 
   private static boolean bool(Map<String, String> p, String key, boolean def) {

@@ -4,7 +4,6 @@ import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.
 
 import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.AifactoryException;
-import io.aifactory.sdk.core.ConfigurationException;
 import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.DeviceException;
@@ -550,6 +549,7 @@ public final class MiloDevice implements OpcUaDevice {
     for (Tag t : tags) NodeIdAddress.parse(t);
     MiloSubscription s = new MiloSubscription(this, List.copyOf(tags), subscriptionOptions, listener);
     subscriptions.add(s);
+    s.startHeartbeat(executor);
     OpcUaClient c = client;
     if (c != null && sessionActive) {
       executor.execute(() -> s.ensureCreated(c));
@@ -628,9 +628,5 @@ public final class MiloDevice implements OpcUaDevice {
   @Override
   public String toString() {
     return "OpcUaDevice{" + uri() + ", " + state() + (security.isEmpty() ? "" : ", " + security) + "}";
-  }
-
-  static ConfigurationException configuration(String message) {
-    return new ConfigurationException(message);
   }
 }

@@ -43,12 +43,67 @@ final class MiloSubscription implements Subscription {
   private final AtomicBoolean gapOpen = new AtomicBoolean();
   private final AtomicLong lost = new AtomicLong();
   private OpcUaSubscription subscription;
+  /** The last row delivered per tag and when (System.nanoTime), for the heartbeat; guarded by {@code lastDelivered}. */
+  private final SampleBatch[] lastBatch;
+  private final int[] lastRow;
+  private final long[] lastDelivered;
+  private volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
 
   MiloSubscription(MiloDevice device, List<Tag> tags, SubscriptionOptions options, SampleListener listener) {
     this.device = device;
     this.tags = tags;
     this.options = options;
     this.listener = listener;
+    this.lastBatch = new SampleBatch[tags.size()];
+    this.lastRow = new int[tags.size()];
+    this.lastDelivered = new long[tags.size()];
+  }
+
+  /** Starts the heartbeat, if the options ask for one: unchanged values are reported again at that period. */
+  void startHeartbeat(java.util.concurrent.ScheduledExecutorService executor) {
+    long period = options.heartbeat().toNanos();
+    if (period <= 0) return;
+    heartbeat = executor.scheduleAtFixedRate(this::beat, period / 2, Math.max(period / 2, 1_000_000),
+        java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private void beat() {
+    if (closed.get() || gapOpen.get()) return;
+    long period = options.heartbeat().toNanos();
+    long now = System.nanoTime();
+    SampleBatch.Builder rows = null;
+    synchronized (lastDelivered) {
+      for (int t = 0; t < tags.size(); t++) {
+        SampleBatch b = lastBatch[t];
+        if (b == null || now - lastDelivered[t] < period) continue;
+        if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
+        copyRow(rows, b, lastRow[t]);
+        lastDelivered[t] = now;
+      }
+    }
+    if (rows != null) deliver(rows.build());
+  }
+
+  private static void copyRow(SampleBatch.Builder rows, SampleBatch b, int i) {
+    Tag tag = b.tag(i);
+    Object v = b.value(i);
+    if (b.quality(i).isBad()) rows.addBad(tag, b.quality(i), b.sourceTimeNanos(i));
+    else if (v instanceof Long) rows.addLong(tag, (Long) v, b.quality(i), b.sourceTimeNanos(i));
+    else if (v instanceof Double || v instanceof Boolean) rows.add(tag, b.doubleValue(i), b.quality(i), b.sourceTimeNanos(i));
+    else rows.addObject(tag, v, b.quality(i), b.sourceTimeNanos(i));
+  }
+
+  private void remember(SampleBatch batch, int[] tagIndexes) {
+    if (heartbeat == null) return;
+    long now = System.nanoTime();
+    synchronized (lastDelivered) {
+      for (int r = 0; r < batch.size(); r++) {
+        int t = tagIndexes[r];
+        lastBatch[t] = batch;
+        lastRow[t] = r;
+        lastDelivered[t] = now;
+      }
+    }
   }
 
   @Override
@@ -154,14 +209,20 @@ final class MiloSubscription implements Subscription {
       gapOpen.set(false);
       long now = device.options().nowNanos();
       SampleBatch.Builder rows = SampleBatch.newBuilder(items.size()).receiveTimeNanos(now);
+      int[] tagIndexes = new int[items.size()];
       for (int i = 0; i < items.size(); i++) {
         Object index = items.get(i).getUserObject().orElse(null);
         if (!(index instanceof Integer)) continue;
         DataValue v = values.get(i);
+        tagIndexes[rows.size()] = (Integer) index;
         Values.addRow(rows, tags.get((Integer) index), v.getValue().getValue(), StatusMapping.quality(v.getStatusCode()),
             MiloDevice.sourceTime(v, now));
       }
-      if (rows.size() > 0) deliver(rows.build());
+      if (rows.size() > 0) {
+        SampleBatch batch = rows.build();
+        remember(batch, tagIndexes);
+        deliver(batch);
+      }
     }
 
     @Override
@@ -197,6 +258,7 @@ final class MiloSubscription implements Subscription {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    if (heartbeat != null) heartbeat.cancel(false);
     device.removed(this);
     OpcUaSubscription s;
     synchronized (this) {

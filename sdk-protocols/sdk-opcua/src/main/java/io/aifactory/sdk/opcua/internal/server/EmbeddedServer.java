@@ -31,6 +31,7 @@ import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
 import org.eclipse.milo.opcua.sdk.server.subscriptions.Subscription;
 import org.eclipse.milo.opcua.stack.core.NodeIds;
 import org.eclipse.milo.opcua.stack.core.security.CertificateQuarantine;
@@ -73,6 +74,7 @@ public final class EmbeddedServer implements AutoCloseable {
   private final boolean anonymous;
   private final Map<String, String> users;
   private final boolean trustAllClients;
+  private final boolean certificateUsers;
   private final char[] keyStorePassword;
   private final Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory;
   private final FaultInjector faults = new FaultInjector();
@@ -98,12 +100,15 @@ public final class EmbeddedServer implements AutoCloseable {
     this.anonymous = b.anonymous;
     this.users = Map.copyOf(b.users);
     this.trustAllClients = b.trustAllClients;
+    this.certificateUsers = b.certificateUsers;
     this.keyStorePassword = b.keyStorePassword.toCharArray();
     this.namespaceFactory = Objects.requireNonNull(b.namespaceFactory, "namespaceFactory");
     if (!securityNone && securityPolicies.isEmpty()) {
       throw new ConfigurationException("a server needs SecurityPolicy None or at least one secure policy");
     }
-    if (!anonymous && users.isEmpty()) throw new ConfigurationException("a server needs anonymous access or a user");
+    if (!anonymous && users.isEmpty() && !certificateUsers) {
+      throw new ConfigurationException("a server needs anonymous access, a user or certificate users");
+    }
   }
 
   public static Builder newBuilder() {
@@ -245,7 +250,8 @@ public final class EmbeddedServer implements AutoCloseable {
     DirectoryTrustList trustList = p.trustList();
     CertificateQuarantine quarantine = p.quarantine();
     CertificateValidator validator = trustAllClients
-        ? new CertificateValidator.InsecureCertificateValidator()
+        ? (chain, uri, hostnames) -> log.debug("accepting client certificate {} (trustAllClients)",
+            chain.isEmpty() ? "-" : chain.get(0).getSubjectX500Principal())
         : new DefaultServerCertificateValidator(trustList, EnumSet.of(ValidationCheck.APPLICATION_URI), quarantine);
     MemoryCertificateStore store = new MemoryCertificateStore();
     try {
@@ -269,6 +275,7 @@ public final class EmbeddedServer implements AutoCloseable {
     List<UserTokenPolicy> tokens = new ArrayList<>();
     if (anonymous) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
     if (!users.isEmpty()) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME);
+    if (certificateUsers) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_X509);
 
     Set<EndpointConfig> endpoints = new LinkedHashSet<>();
     for (String host : hostnames) {
@@ -301,6 +308,11 @@ public final class EmbeddedServer implements AutoCloseable {
             expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
             challenge.getPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }));
+    }
+
+    if (certificateUsers) {
+      // A user certificate is accepted if it is in trusted/ (or, on a test server, always).
+      validators.add(new X509IdentityValidator(c -> trustAllClients || pki().trustList().getTrustedCertificates().contains(c)));
     }
 
     return OpcUaServerConfig.builder()
@@ -338,6 +350,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private boolean anonymous = true;
     private final Map<String, String> users = new LinkedHashMap<>();
     private boolean trustAllClients;
+    private boolean certificateUsers;
     private String keyStorePassword = "aifactory";
     private Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory;
 
@@ -407,6 +420,12 @@ public final class EmbeddedServer implements AutoCloseable {
     /** Accepts every client certificate (a test server only); otherwise clients must be in {@code trusted/}. */
     public Builder trustAllClients(boolean trustAllClients) {
       this.trustAllClients = trustAllClients;
+      return this;
+    }
+
+    /** Accepts users who log in with an X.509 certificate that is in {@code trusted/}. */
+    public Builder certificateUsers(boolean certificateUsers) {
+      this.certificateUsers = certificateUsers;
       return this;
     }
 

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,32 +47,56 @@ final class FaultInjector {
     return channels.size();
   }
 
-  /** Delays writes in order; runs on the channel's event loop only, so needs no locking. */
+  /**
+   * Delays writes, keeping their order (a reordered OPC UA message breaks the secure channel's sequence numbers, a
+   * different fault). Runs on the channel's event loop only, so needs no locking.
+   */
   private final class DelayHandler extends ChannelOutboundHandlerAdapter {
-    private long lastDueNanos;
-    private int pending;
+    private final ArrayDeque<Delayed> queue = new ArrayDeque<>();
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       long delay = delayNanos;
-      if (delay == 0 && pending == 0) {
+      if (delay == 0 && queue.isEmpty()) {
         ctx.write(msg, promise);
         return;
       }
       long now = System.nanoTime();
-      long due = Math.max(now + delay, lastDueNanos);
-      lastDueNanos = due;
-      pending++;
-      ctx.executor().schedule(() -> {
-        pending--;
-        ctx.writeAndFlush(msg, promise);
-      }, due - now, TimeUnit.NANOSECONDS);
+      long due = queue.isEmpty() ? now + delay : Math.max(now + delay, queue.peekLast().due);
+      queue.addLast(new Delayed(msg, promise, due));
+      ctx.executor().schedule(() -> drain(ctx), Math.max(0, due - now), TimeUnit.NANOSECONDS);
+    }
+
+    private void drain(ChannelHandlerContext ctx) {
+      long now = System.nanoTime();
+      boolean wrote = false;
+      while (!queue.isEmpty() && queue.peekFirst().due <= now) {
+        Delayed d = queue.pollFirst();
+        ctx.write(d.msg, d.promise);
+        wrote = true;
+      }
+      if (wrote) ctx.flush();
+      if (!queue.isEmpty()) {
+        ctx.executor().schedule(() -> drain(ctx), Math.max(0, queue.peekFirst().due - now), TimeUnit.NANOSECONDS);
+      }
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-      // Delayed writes flush themselves when they are due.
-      if (pending == 0) ctx.flush();
+      // Delayed writes are flushed when they are due.
+      if (queue.isEmpty()) ctx.flush();
+    }
+  }
+
+  private static final class Delayed {
+    final Object msg;
+    final ChannelPromise promise;
+    final long due;
+
+    Delayed(Object msg, ChannelPromise promise, long due) {
+      this.msg = msg;
+      this.promise = promise;
+      this.due = due;
     }
   }
 }
