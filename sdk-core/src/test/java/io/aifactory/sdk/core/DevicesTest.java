@@ -1,0 +1,43 @@
+package io.aifactory.sdk.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DevicesTest {
+  @Test
+  void shouldFindDriverDefinedInTestsThroughServiceLoader() {
+    try (Device device = Devices.open("regmap://plc-7:1234?unit=3")) {
+      assertInstanceOf(RegisterMapDriver.Opened.class, device);
+      assertEquals("plc-7", device.uri().getHost());
+    }
+    assertTrue(Devices.installedSchemes().contains("regmap"));
+  }
+
+  @Test
+  void shouldMatchSchemeCaseInsensitively() {
+    assertInstanceOf(RegisterMapDriver.class, Devices.driver("RegMap"));
+  }
+
+  @Test
+  void shouldListInstalledSchemesWhenSchemeIsUnknown() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> Devices.open("nope://x"));
+    assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    assertTrue(e.getMessage().contains("installed schemes: [regmap]"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseUriWithoutScheme() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> Devices.open("plc-7:502"));
+    assertTrue(e.getMessage().contains("scheme"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseMalformedUri() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> Devices.open("regmap://bad host"));
+    assertTrue(e.getMessage().contains("malformed device URI 'regmap://bad host'"), e.getMessage());
+  }
+}
