@@ -10,6 +10,7 @@ import io.aifactory.sdk.testkit.scenario.ScenarioTag;
 import io.aifactory.sdk.testkit.scenario.Scenarios;
 import io.aifactory.sdk.testkit.scenario.SimulatorFactories;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -170,7 +171,7 @@ public final class SimulatorCli {
       if (builtIn && options.bind != null && !d.options().containsKey("bindAddress")) db.option("bindAddress", options.bind);
       if (d.kind().equals("opcua") && options.pkiDir != null && !d.options().containsKey("pkiDir")) {
         // One folder per device, so that two OPC UA servers never share (or race for) a certificate.
-        db.option("pkiDir", java.nio.file.Path.of(options.pkiDir, d.name()).toString());
+        db.option("pkiDir", Path.of(options.pkiDir, d.name()).toString());
       }
       b.addDevice(db.build());
     }

@@ -1,11 +1,14 @@
 package io.aifactory.sdk.testkit.scenario;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A simulated device of a scenario: its name, the kind of simulator that serves it ({@code modbus},
@@ -21,7 +24,7 @@ public final class ScenarioDevice {
   private ScenarioDevice(Builder b) {
     this.name = b.name;
     this.kind = b.kind;
-    this.options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
+    this.options = Collections.unmodifiableMap(new LinkedHashMap<>(b.options));
     this.tags = List.copyOf(b.tags);
     this.faults = List.copyOf(b.faults);
   }
@@ -112,7 +115,7 @@ public final class ScenarioDevice {
     public ScenarioDevice build() {
       if (name == null || name.isBlank()) throw new IllegalArgumentException("device name is empty");
       if (kind == null || kind.isBlank()) throw new IllegalArgumentException("device '" + name + "': kind is empty");
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (ScenarioTag t : tags) {
         if (!seen.add(t.tag().name())) throw new IllegalArgumentException("device '" + name + "': duplicate tag name '" + t.tag().name() + "'");
       }

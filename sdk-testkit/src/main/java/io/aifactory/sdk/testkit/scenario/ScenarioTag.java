@@ -1,8 +1,10 @@
 package io.aifactory.sdk.testkit.scenario;
 
+import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.testkit.signal.Signal;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.function.LongFunction;
 
 /**
@@ -59,8 +61,8 @@ public final class ScenarioTag {
   }
 
   /** Returns the value an undriven tag starts with (e.g. a setpoint), if the scenario gives one. */
-  public java.util.OptionalDouble initialValue() {
-    return initialValue == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(initialValue);
+  public OptionalDouble initialValue() {
+    return initialValue == null ? OptionalDouble.empty() : OptionalDouble.of(initialValue);
   }
 
   @Override
@@ -126,10 +128,10 @@ public final class ScenarioTag {
       if (!array && sampleRateHz != 0) {
         throw new IllegalArgumentException("tag '" + tag.name() + "' is a scalar (" + tag.dataType() + "): a sample rate applies to array tags only");
       }
-      if (signal != null && (tag.dataType().kind() == io.aifactory.sdk.core.DataType.Kind.STRING)) {
+      if (signal != null && (tag.dataType().kind() == DataType.Kind.STRING)) {
         throw new IllegalArgumentException("tag '" + tag.name() + "' is a string: signals drive numbers and booleans only");
       }
-      if (initialValue != null && (signal != null || !tag.dataType().isScalarNumeric() && tag.dataType().kind() != io.aifactory.sdk.core.DataType.Kind.BOOL)) {
+      if (initialValue != null && (signal != null || !tag.dataType().isScalarNumeric() && tag.dataType().kind() != DataType.Kind.BOOL)) {
         throw new IllegalArgumentException("tag '" + tag.name() + "': an initial value applies to undriven scalar tags only");
       }
       return new ScenarioTag(this);

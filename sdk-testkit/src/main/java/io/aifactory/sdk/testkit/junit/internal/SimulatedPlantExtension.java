@@ -7,6 +7,7 @@ import io.aifactory.sdk.testkit.scenario.Scenario;
 import io.aifactory.sdk.testkit.scenario.ScenarioRunner;
 import io.aifactory.sdk.testkit.scenario.Scenarios;
 import io.aifactory.sdk.testkit.signal.SimulationClock;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Parameter;
 import java.net.URI;
@@ -67,7 +68,7 @@ public final class SimulatedPlantExtension implements BeforeAllCallback, BeforeE
     ScenarioRunner runner = plant(extensionContext);
     if (runner == null) {
       throw failure(parameterContext, "there is no simulated plant here: annotate the test class or method with @SimulatedPlant"
-          + (parameterContext.getDeclaringExecutable() instanceof java.lang.reflect.Constructor
+          + (parameterContext.getDeclaringExecutable() instanceof Constructor
               ? " (a plant on a test method starts after the constructor; use a class-level plant or a method parameter)" : ""));
     }
     Class<?> type = parameterContext.getParameter().getType();
@@ -116,7 +117,7 @@ public final class SimulatedPlantExtension implements BeforeAllCallback, BeforeE
   private static ParameterResolutionException failure(ParameterContext p, String why) {
     Parameter parameter = p.getParameter();
     Executable e = p.getDeclaringExecutable();
-    String where = e instanceof java.lang.reflect.Constructor ? "constructor of " + e.getDeclaringClass().getSimpleName()
+    String where = e instanceof Constructor ? "constructor of " + e.getDeclaringClass().getSimpleName()
         : "method " + e.getDeclaringClass().getSimpleName() + "." + e.getName() + "()";
     String name = parameter.isNamePresent() ? " " + parameter.getName() : ""; // names need javac -parameters
     return new ParameterResolutionException("cannot resolve parameter [" + p.getIndex() + "] " + parameter.getType().getSimpleName() + name

@@ -8,6 +8,8 @@ import io.aifactory.sdk.testkit.opcua.OpcUaSimulator;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
 import io.aifactory.sdk.testkit.scenario.ScenarioTag;
 import io.aifactory.sdk.testkit.scenario.SimulatorFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +95,8 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
   private static List<String> hostnames() {
     List<String> names = new ArrayList<>();
     try {
-      names.add(java.net.InetAddress.getLocalHost().getHostName());
-    } catch (java.net.UnknownHostException e) {
+      names.add(InetAddress.getLocalHost().getHostName());
+    } catch (UnknownHostException e) {
       // no resolvable host name: loopback names only
     }
     names.add("localhost");
