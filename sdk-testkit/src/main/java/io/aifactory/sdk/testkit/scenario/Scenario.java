@@ -19,6 +19,7 @@ public final class Scenario {
   private final long seed;
   private final Duration tick;
   private final List<ScenarioDevice> devices;
+  private final List<ScenarioEvent> events;
 
   private Scenario(Builder b) {
     this.name = b.name;
@@ -26,6 +27,7 @@ public final class Scenario {
     this.seed = b.seed;
     this.tick = b.tick;
     this.devices = List.copyOf(b.devices);
+    this.events = List.copyOf(b.events);
   }
 
   public static Builder newBuilder() {
@@ -62,6 +64,35 @@ public final class Scenario {
     return devices.stream().filter(d -> d.name().equals(deviceName)).findFirst();
   }
 
+  /** Returns the labelled events of the timeline (e.g. when a fault develops), in file order. */
+  public List<ScenarioEvent> events() {
+    return events;
+  }
+
+  /**
+   * Returns the event with this name.
+   *
+   * @throws IllegalArgumentException naming the event and the known ones
+   */
+  public ScenarioEvent event(String eventName) {
+    for (ScenarioEvent e : events) {
+      if (e.name().equals(eventName)) return e;
+    }
+    List<String> names = new ArrayList<>();
+    for (ScenarioEvent e : events) names.add(e.name());
+    throw new IllegalArgumentException("scenario '" + name + "' has no event '" + eventName + "' (events: "
+        + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+  }
+
+  /** Returns the names of the events under way {@code elapsed} after the start: labels for that moment. */
+  public List<String> activeEvents(Duration elapsed) {
+    List<String> active = new ArrayList<>();
+    for (ScenarioEvent e : events) {
+      if (e.isActiveAt(elapsed)) active.add(e.name());
+    }
+    return active;
+  }
+
   @Override
   public String toString() {
     return "Scenario{" + name + ", seed " + seed + ", " + devices.size() + " devices}";
@@ -74,6 +105,7 @@ public final class Scenario {
     private long seed = 1;
     private Duration tick = Duration.ofMillis(100);
     private final List<ScenarioDevice> devices = new ArrayList<>();
+    private final List<ScenarioEvent> events = new ArrayList<>();
 
     private Builder() {}
 
@@ -83,6 +115,7 @@ public final class Scenario {
       seed = s.seed;
       tick = s.tick;
       devices.addAll(s.devices);
+      events.addAll(s.events);
     }
 
     public Builder name(String name) {
@@ -112,12 +145,21 @@ public final class Scenario {
       return this;
     }
 
-    /** @throws IllegalArgumentException if the name is missing or two devices share a name */
+    public Builder addEvent(ScenarioEvent event) {
+      events.add(Objects.requireNonNull(event, "event"));
+      return this;
+    }
+
+    /** @throws IllegalArgumentException if the name is missing or two devices (or two events) share a name */
     public Scenario build() {
       if (name == null || name.isBlank()) throw new IllegalArgumentException("scenario name is empty");
       Set<String> seen = new HashSet<>();
       for (ScenarioDevice d : devices) {
         if (!seen.add(d.name())) throw new IllegalArgumentException("scenario '" + name + "': duplicate device name '" + d.name() + "'");
+      }
+      Set<String> eventNames = new HashSet<>();
+      for (ScenarioEvent e : events) {
+        if (!eventNames.add(e.name())) throw new IllegalArgumentException("scenario '" + name + "': duplicate event name '" + e.name() + "'");
       }
       return new Scenario(this);
     }

@@ -33,7 +33,8 @@ import java.util.List;
  *                                            { "kind": "noise", "stdDev": 2 } ] } }
  *     ],
  *     "faults": [ { "kind": "stall", "at": "90s", "duration": "5s" } ]
- *   } ]
+ *   } ],
+ *   "events": [ { "name": "press-1.oilOverheating", "at": "60s", "description": "oil temperature drifts up" } ]
  * }
  * }</pre>
  *
@@ -41,7 +42,8 @@ import java.util.List;
  * signal of {@code signals}); anomaly kinds: spike, drift, stuck, noiseBurst, dropout; fault kinds:
  * dropConnections, stall, delayReplies, outage. An array tag ({@code float32[256]}) also needs a
  * {@code sampleRate} in Hz: each update is a frame of its signal sampled at that rate. A tag without a signal keeps
- * what clients write to it, starting from its {@code initial} value if given. Every mistake is reported
+ * what clients write to it, starting from its {@code initial} value if given. {@code events} label the timeline
+ * for tests and data sets ({@link Scenario#activeEvents}). Every mistake is reported
  * as a {@link ConfigurationException} whose message starts with its path, e.g.
  * {@code devices[0].tags[2].signal.kind: unknown signal 'sinus' (expected constant, sine, ...)}.
  */

@@ -24,5 +24,8 @@
  * motor current spikes by 8 A for 0.5 s; from 120 s spindle 2 develops an outer-race bearing fault: a 370 Hz defect
  * tone (FFT bin 37) grows in its waveform by 0.005 g/s up to 1 g, its vibration RMS rises by 0.01 mm/s per second
  * up to +2.5, and its temperature drifts up by 0.02 °C/s; at 600 s the Modbus PLC drops its connections once.
+ * The scenario's events name these moments ({@code spindle3.chip}, {@code spindle2.bearingFault},
+ * {@code line-plc.connectionDrop}), so a test can ask {@code plant.scenario().event("spindle2.bearingFault").at()}
+ * instead of hard-coding 120 s.
  */
 package io.aifactory.sdk.testkit.scenario;

@@ -168,4 +168,25 @@ class ScenariosTest {
     assertEquals(20, s.device("press").orElseThrow().tag("load").orElseThrow().signal(1).valueAt(Duration.ofSeconds(5).toNanos()), 1e-9);
     assertEquals(30, s.device("press").orElseThrow().tag("load").orElseThrow().signal(1).valueAt(Duration.ofSeconds(50).toNanos()), 1e-9);
   }
+
+  @Test
+  void shouldLabelTheSpindleLineTimelineWithEvents() {
+    Scenario s = Scenarios.load("spindle-line", SPINDLE_LINE_IN_MEMORY);
+    assertEquals(Duration.ofSeconds(120), s.event("spindle2.bearingFault").at());
+    assertEquals(java.util.List.of(), s.activeEvents(Duration.ofSeconds(119)));
+    assertEquals(java.util.List.of("spindle3.chip"), s.activeEvents(Duration.ofMillis(90_200)));
+    assertEquals(java.util.List.of("spindle2.bearingFault"), s.activeEvents(Duration.ofSeconds(300)));
+    assertEquals(java.util.List.of("spindle2.bearingFault", "line-plc.connectionDrop"), s.activeEvents(Duration.ofSeconds(700)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.event("bearingFault"));
+    assertEquals("scenario 'spindle-line' has no event 'bearingFault' (events: spindle3.chip, spindle2.bearingFault, line-plc.connectionDrop)", e.getMessage());
+  }
+
+  @Test
+  void shouldNameThePathOfABadEvent() {
+    assertEquals("events[0].at: missing (required)",
+        error("{ \"devices\": [ { \"name\": \"d\", \"kind\": \"memory\" } ], \"events\": [ { \"name\": \"x\" } ] }"));
+    assertEquals("events[1].name: duplicate event name 'x' (first at events[0])",
+        error("{ \"devices\": [ { \"name\": \"d\", \"kind\": \"memory\" } ], \"events\": [ { \"name\": \"x\", \"at\": \"1s\" }, "
+            + "{ \"name\": \"x\", \"at\": \"2s\" } ] }"));
+  }
 }

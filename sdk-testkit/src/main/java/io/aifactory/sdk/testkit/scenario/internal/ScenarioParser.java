@@ -11,6 +11,7 @@ import io.aifactory.sdk.core.config.PlantConfig;
 import io.aifactory.sdk.testkit.scenario.Fault;
 import io.aifactory.sdk.testkit.scenario.Scenario;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
+import io.aifactory.sdk.testkit.scenario.ScenarioEvent;
 import io.aifactory.sdk.testkit.scenario.ScenarioTag;
 import io.aifactory.sdk.testkit.scenario.SimulatorFactories;
 import io.aifactory.sdk.testkit.scenario.SimulatorFactory;
@@ -47,7 +48,7 @@ public final class ScenarioParser {
     Reader open(String name) throws IOException;
   }
 
-  private static final String[] ROOT_FIELDS = {"name", "description", "seed", "tick", "signals", "devices"};
+  private static final String[] ROOT_FIELDS = {"name", "description", "seed", "tick", "signals", "devices", "events"};
   private static final String[] DEVICE_FIELDS = {"name", "kind", "options", "tags", "faults"};
   private static final String[] TAG_EXTRA_FIELDS = {"signal", "sampleRate", "initial"};
   private static final String SIGNAL_KINDS = "constant, sine, ramp, square, step, randomWalk, noise, csv, sum, product, scale, ref";
@@ -93,6 +94,19 @@ public final class ScenarioParser {
       String previous = seen.putIfAbsent(device.name(), d.path());
       if (previous != null) throw d.error("name", "duplicate device name '" + device.name() + "' (first at " + previous + ")");
       b.addDevice(device);
+    }
+    Map<String, String> seenEvents = new HashMap<>();
+    for (ConfigNode e : root.optionalArray("events")) {
+      e.checkFields("name", "description", "at", "duration");
+      ScenarioEvent event;
+      try {
+        event = new ScenarioEvent(e.text("name"), e.text("description", ""), requiredDuration(e, "at"), e.duration("duration", null));
+      } catch (IllegalArgumentException ex) {
+        throw e.error("", ex.getMessage(), ex);
+      }
+      String previous = seenEvents.putIfAbsent(event.name(), e.path());
+      if (previous != null) throw e.error("name", "duplicate event name '" + event.name() + "' (first at " + previous + ")");
+      b.addEvent(event);
     }
     return b.build();
   }
