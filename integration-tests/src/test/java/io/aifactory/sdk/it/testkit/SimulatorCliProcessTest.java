@@ -80,6 +80,7 @@ class SimulatorCliProcessTest {
     await(Pattern.compile("  spindle1\\.feedOverride\\s+holding:8:uint16\\s+uint16\\s+%\\s+writable, starts at 100"));
     await(OPCUA_ENDPOINT);
     await(Pattern.compile("  spindle2\\.vibration\\s+ns=2;s=Spindle2\\.Vibration\\s+float32\\[256\\]\\s+g"));
+    await(Pattern.compile("  120 s  spindle2\\.bearingFault: outer-race bearing fault.*"));
     await(Pattern.compile("Serving\\. Press Ctrl-C to stop\\."));
     assertTrue(Files.isDirectory(dir.resolve("pki/condition-monitor/own")), "the OPC UA certificate is kept in --pki-dir");
 

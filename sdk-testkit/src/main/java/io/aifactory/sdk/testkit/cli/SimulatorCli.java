@@ -5,6 +5,7 @@ import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.testkit.SimulatedServer;
 import io.aifactory.sdk.testkit.scenario.Scenario;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
+import io.aifactory.sdk.testkit.scenario.ScenarioEvent;
 import io.aifactory.sdk.testkit.scenario.ScenarioRunner;
 import io.aifactory.sdk.testkit.scenario.ScenarioTag;
 import io.aifactory.sdk.testkit.scenario.Scenarios;
@@ -12,7 +13,9 @@ import io.aifactory.sdk.testkit.scenario.SimulatorFactories;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -163,8 +166,7 @@ public final class SimulatorCli {
   /** Applies --bind and --pki-dir to the devices of the built-in kinds, unless the scenario sets them itself. */
   static Scenario withServerOptions(Scenario scenario, Options options) {
     if (options.bind == null && options.pkiDir == null) return scenario;
-    Scenario.Builder b = Scenario.newBuilder().name(scenario.name()).description(scenario.description())
-        .seed(scenario.seed()).tick(scenario.tick());
+    List<ScenarioDevice> devices = new ArrayList<>();
     for (ScenarioDevice d : scenario.devices()) {
       ScenarioDevice.Builder db = d.toBuilder();
       boolean builtIn = d.kind().equals("modbus") || d.kind().equals("opcua");
@@ -173,9 +175,9 @@ public final class SimulatorCli {
         // One folder per device, so that two OPC UA servers never share (or race for) a certificate.
         db.option("pkiDir", Path.of(options.pkiDir, d.name()).toString());
       }
-      b.addDevice(db.build());
+      devices.add(db.build());
     }
-    return b.build();
+    return scenario.toBuilder().devices(devices).build();
   }
 
   /** Assigns each device a port: an explicit --port, else the base of its kind plus its rank among that kind. */
@@ -219,6 +221,13 @@ public final class SimulatorCli {
         String note = t.isDriven() ? "" : t.initialValue().isPresent() ? "writable, starts at " + fmt(t.initialValue().getAsDouble()) : "writable";
         out.println(String.format(Locale.ROOT, "  %-" + width + "s  %-" + addressWidth + "s  %-13s %-5s %s",
             tag.name(), tag.address(), tag.dataType(), tag.unit(), note).stripTrailing());
+      }
+    }
+    if (!s.events().isEmpty()) {
+      out.println();
+      out.println("Timeline (simulation time):");
+      for (ScenarioEvent e : s.events()) {
+        out.println("  " + format(e.at()) + "  " + e.name() + (e.description().isEmpty() ? "" : ": " + e.description()));
       }
     }
     out.println();

@@ -140,6 +140,13 @@ public final class Scenario {
       return this;
     }
 
+    /** Replaces the devices, e.g. to change their options in a copy made by {@link Scenario#toBuilder()}. */
+    public Builder devices(List<ScenarioDevice> devices) {
+      this.devices.clear();
+      for (ScenarioDevice d : devices) addDevice(d);
+      return this;
+    }
+
     public Builder addDevice(ScenarioDevice device) {
       devices.add(Objects.requireNonNull(device, "device"));
       return this;

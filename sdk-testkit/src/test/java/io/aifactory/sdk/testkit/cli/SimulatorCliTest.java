@@ -137,12 +137,16 @@ class SimulatorCliTest {
         .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("plc").kind("modbus").build())
         .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("cm").kind("opcua").option("bindAddress", "127.0.0.2").build())
         .addDevice(io.aifactory.sdk.testkit.scenario.ScenarioDevice.newBuilder().name("mem").kind("memory").build())
+        .addEvent(new io.aifactory.sdk.testkit.scenario.ScenarioEvent("e", "", java.time.Duration.ofSeconds(1), null))
+        .seed(9)
         .build();
     SimulatorCli.Options o = SimulatorCli.Options.parse(new String[] {"--bind", "0.0.0.0", "--pki-dir", "/var/pki"});
     io.aifactory.sdk.testkit.scenario.Scenario applied = SimulatorCli.withServerOptions(s, o);
     assertEquals(java.util.Map.of("bindAddress", "0.0.0.0"), applied.device("plc").orElseThrow().options());
     assertEquals(java.util.Map.of("bindAddress", "127.0.0.2", "pkiDir", Path.of("/var/pki", "cm").toString()), applied.device("cm").orElseThrow().options());
     assertEquals(java.util.Map.of(), applied.device("mem").orElseThrow().options());
+    assertEquals(s.events(), applied.events(), "everything else is kept");
+    assertEquals(9, applied.seed());
   }
 
   @Test
