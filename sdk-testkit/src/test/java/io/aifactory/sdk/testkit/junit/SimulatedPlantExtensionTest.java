@@ -242,4 +242,31 @@ class SimulatedPlantExtensionTest {
     assertEquals(2, RUNNERS.size());
     assertSame(RUNNERS.get(0), RUNNERS.get(1));
   }
+
+  @SimulatedPlant("test-press")
+  @org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+  static class PerClass {
+    private final ScenarioRunner fromConstructor;
+
+    PerClass(ScenarioRunner plant) {
+      fromConstructor = plant;
+    }
+
+    @Test
+    void first(ScenarioRunner plant) {
+      assertSame(fromConstructor, plant);
+      RUNNERS.add(plant);
+    }
+
+    @Test
+    void second(ScenarioRunner plant) {
+      RUNNERS.add(plant);
+    }
+  }
+
+  @Test
+  void shouldInjectAClassLevelPlantIntoThePerClassInstanceConstructor() {
+    run(PerClass.class).assertStatistics(s -> s.succeeded(2));
+    assertSame(RUNNERS.get(0), RUNNERS.get(1));
+  }
 }

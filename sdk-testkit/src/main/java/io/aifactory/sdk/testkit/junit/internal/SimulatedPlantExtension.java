@@ -21,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
@@ -28,12 +30,25 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * method's), so JUnit closes it when that context ends, whatever the outcome; resolves parameters from the
  * nearest plant. Holds no state of its own, so parallel test classes do not interfere.
  */
-public final class SimulatedPlantExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class SimulatedPlantExtension implements BeforeAllCallback, BeforeEachCallback, TestInstancePreConstructCallback, ParameterResolver {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SimulatedPlantExtension.class);
   private static final String PLANT = "plant";
+  private static final String STARTED_BY = "startedBy";
+
+  /** With {@code @TestInstance(PER_CLASS)} the instance is built before beforeAll: start early so constructors get it. */
+  @Override
+  public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+    if (context.getTestMethod().isEmpty()) startForClass(context);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    startForClass(context);
+  }
+
+  private static void startForClass(ExtensionContext context) {
+    ExtensionContext.Store store = context.getStore(NAMESPACE);
+    if (context.getUniqueId().equals(store.get(STARTED_BY, String.class))) return; // started before construction
     Optional<SimulatedPlant> annotation = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), SimulatedPlant.class);
     if (annotation.isPresent()) start(context, annotation.get());
   }
@@ -51,6 +66,7 @@ public final class SimulatedPlantExtension implements BeforeAllCallback, BeforeE
     ScenarioRunner runner = b.start();
     // Stored before anything else can fail, so that JUnit closes it when this context ends.
     context.getStore(NAMESPACE).put(PLANT, runner);
+    context.getStore(NAMESPACE).put(STARTED_BY, context.getUniqueId());
     if (plant.realTime()) runner.runInRealTime();
   }
 
