@@ -52,9 +52,9 @@ public final class ScenarioRunner implements AutoCloseable {
   private final SimulationClock clock;
   private final Map<String, SimulatedServer> servers;
   private final List<Driven> driven;
-  private final List<FaultEvent> events;
+  private final List<FaultEvent> faultSchedule;
   private final Path workDirectory;
-  private int nextEvent;
+  private int nextFault;
   private ScheduledExecutorService scheduler;
   private boolean closed;
 
@@ -65,7 +65,7 @@ public final class ScenarioRunner implements AutoCloseable {
     this.clock = clock;
     this.servers = Collections.unmodifiableMap(servers);
     this.driven = new ArrayList<>();
-    this.events = new ArrayList<>();
+    this.faultSchedule = new ArrayList<>();
     for (ScenarioDevice device : scenario.devices()) {
       SimulatedServer server = servers.get(device.name());
       for (ScenarioTag t : device.tags()) {
@@ -73,7 +73,7 @@ public final class ScenarioRunner implements AutoCloseable {
       }
       for (Fault f : device.faults()) addEvents(device.name(), server, f);
     }
-    events.sort(Comparator.comparingLong(e -> e.atNanos)); // stable: same time keeps file order
+    faultSchedule.sort(Comparator.comparingLong(e -> e.atNanos)); // stable: same time keeps file order
   }
 
   /** Starts a scenario with its own seed, every device on a free port, and the installed simulators. */
@@ -246,8 +246,8 @@ public final class ScenarioRunner implements AutoCloseable {
 
   private void moveTo(long target) {
     checkOpen();
-    while (nextEvent < events.size() && events.get(nextEvent).atNanos <= target) {
-      FaultEvent e = events.get(nextEvent++);
+    while (nextFault < faultSchedule.size() && faultSchedule.get(nextFault).atNanos <= target) {
+      FaultEvent e = faultSchedule.get(nextFault++);
       if (e.atNanos > clock.elapsedNanos()) {
         clock.advanceTo(e.atNanos);
         publish();
@@ -273,19 +273,19 @@ public final class ScenarioRunner implements AutoCloseable {
     long end = at + f.duration().toNanos();
     switch (f.kind()) {
       case DROP_CONNECTIONS:
-        events.add(new FaultEvent(at, device, "drop connections", server::dropConnections));
+        faultSchedule.add(new FaultEvent(at, device, "drop connections", server::dropConnections));
         break;
       case STALL:
-        events.add(new FaultEvent(at, device, "stall for " + f.duration(), () -> server.stall(true)));
-        events.add(new FaultEvent(end, device, "end of stall", () -> server.stall(false)));
+        faultSchedule.add(new FaultEvent(at, device, "stall for " + f.duration(), () -> server.stall(true)));
+        faultSchedule.add(new FaultEvent(end, device, "end of stall", () -> server.stall(false)));
         break;
       case DELAY_REPLIES:
-        events.add(new FaultEvent(at, device, "delay replies by " + f.delay() + " for " + f.duration(), () -> server.delayReplies(f.delay())));
-        events.add(new FaultEvent(end, device, "end of reply delay", () -> server.delayReplies(Duration.ZERO)));
+        faultSchedule.add(new FaultEvent(at, device, "delay replies by " + f.delay() + " for " + f.duration(), () -> server.delayReplies(f.delay())));
+        faultSchedule.add(new FaultEvent(end, device, "end of reply delay", () -> server.delayReplies(Duration.ZERO)));
         break;
       case OUTAGE:
-        events.add(new FaultEvent(at, device, "outage for " + f.duration(), server::stop));
-        events.add(new FaultEvent(end, device, "end of outage", server::start));
+        faultSchedule.add(new FaultEvent(at, device, "outage for " + f.duration(), server::stop));
+        faultSchedule.add(new FaultEvent(end, device, "end of outage", server::start));
         break;
       default:
         throw new IllegalStateException("unknown fault " + f.kind());
@@ -356,7 +356,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
     void publish(long now) {
       Tag t = tag.tag();
-      Object value = waveform != null ? TagValues.array(t.dataType(), waveform.frameAt(now)) : TagValues.scalar(t.dataType(), signal.valueAt(now));
+      Object value = waveform != null ? TagValues.array(t.dataType(), waveform.frameAt(now)) : TagValues.scalar(t, signal.valueAt(now));
       if (value != null) server.set(t.name(), value);
     }
   }
@@ -429,7 +429,7 @@ public final class ScenarioRunner implements AutoCloseable {
         for (ScenarioDevice device : scenario.devices()) {
           for (ScenarioTag t : device.tags()) {
             if (t.initialValue().isPresent()) {
-              Object v = TagValues.scalar(t.tag().dataType(), t.initialValue().getAsDouble());
+              Object v = TagValues.scalar(t.tag(), t.initialValue().getAsDouble());
               if (v != null) servers.get(device.name()).set(t.tag().name(), v);
             }
           }

@@ -1,18 +1,25 @@
 package io.aifactory.sdk.testkit.scenario;
 
 import io.aifactory.sdk.core.DataType;
+import io.aifactory.sdk.core.Tag;
 
 /**
  * Turns signal values (doubles) into the boxed values {@link io.aifactory.sdk.testkit.SimulatedServer#set}
- * takes for a tag's type: integers rounded and clamped to the type's range, booleans true from 0.5.
+ * takes for a tag's type: integers rounded and clamped to the type's range, booleans true from 0.5. For a scaled
+ * integer tag the rounding and clamping happen on the raw value, so that no resolution is lost and the register
+ * never overflows.
  */
 final class TagValues {
   private TagValues() {}
 
   /** Returns the value for a scalar tag, or null to leave the tag as it is (NaN for a non-float type). */
-  static Object scalar(DataType type, double v) {
-    DataType.Kind kind = type.kind();
+  static Object scalar(Tag tag, double v) {
+    DataType.Kind kind = tag.dataType().kind();
     if (Double.isNaN(v) && kind != DataType.Kind.FLOAT32 && kind != DataType.Kind.FLOAT64) return null;
+    if (kind.isInteger() && tag.isScaled()) {
+      long raw = clampRound(tag.toRaw(v), min(kind), max(kind));
+      return tag.toEngineering(raw);
+    }
     switch (kind) {
       case BOOL: return v >= 0.5;
       case INT16: return (short) clampRound(v, Short.MIN_VALUE, Short.MAX_VALUE);
@@ -70,6 +77,25 @@ final class TagValues {
         return frame;
       default:
         return null;
+    }
+  }
+
+  private static long min(DataType.Kind kind) {
+    switch (kind) {
+      case INT16: return Short.MIN_VALUE;
+      case INT32: return Integer.MIN_VALUE;
+      case INT64: return Long.MIN_VALUE;
+      default: return 0;
+    }
+  }
+
+  private static long max(DataType.Kind kind) {
+    switch (kind) {
+      case INT16: return Short.MAX_VALUE;
+      case UINT16: return 0xffff;
+      case INT32: return Integer.MAX_VALUE;
+      case UINT32: return 0xffffffffL;
+      default: return Long.MAX_VALUE;
     }
   }
 

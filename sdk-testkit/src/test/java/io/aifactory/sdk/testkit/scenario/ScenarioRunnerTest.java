@@ -213,4 +213,20 @@ class ScenarioRunnerTest {
       assertEquals("dropConnections", ((InMemoryServer) runner.server("press-1")).faultCalls.get(0), "faults follow simulation time");
     }
   }
+
+  @Test
+  void shouldRoundAndClampAScaledIntegerTagOnItsRawValue() {
+    Tag temp = Tag.newBuilder().name("temp").address("a").dataType(io.aifactory.sdk.core.DataType.INT16).scale(0.1).build();
+    Tag big = Tag.newBuilder().name("big").address("b").dataType(io.aifactory.sdk.core.DataType.INT16).scale(0.1).build();
+    Scenario s = Scenario.newBuilder().name("scaled")
+        .addDevice(ScenarioDevice.newBuilder().name("m").kind("memory")
+            .addTag(ScenarioTag.newBuilder().tag(temp).signal(io.aifactory.sdk.testkit.signal.Signals.constant(40.37)).build())
+            .addTag(ScenarioTag.newBuilder().tag(big).signal(io.aifactory.sdk.testkit.signal.Signals.constant(5000)).build())
+            .build())
+        .build();
+    try (ScenarioRunner runner = ScenarioRunner.newBuilder().scenario(s).simulators(factories).start()) {
+      assertEquals(40.4, ((Number) runner.server("m").get("temp")).doubleValue(), 1e-9, "raw 404, not 40");
+      assertEquals(3276.7, ((Number) runner.server("m").get("big")).doubleValue(), 1e-9, "raw clamped to 32767");
+    }
+  }
 }
