@@ -112,4 +112,16 @@ class SimulatorCliProcessTest {
     assertEquals(2, process.exitValue());
     await(Pattern.compile("error: bad scenario .*typo\\.json: devices\\[0\\]\\.tags\\[0\\]\\.address: tag 't': unknown table 'holdin' \\(expected coil, discrete, input, holding\\)"));
   }
+
+  @Test
+  void shouldExitWithOneAndSayWhichPortIsTakenWhenItCannotListen(@TempDir Path dir) throws Exception {
+    Files.createFile(dir.resolve("empty"));
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      start(dir, "--scenario", "spindle-line", "--modbus-port", String.valueOf(taken.getLocalPort()), "--opcua-port", "0");
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(1, process.exitValue());
+      await(Pattern.compile("error: cannot start the simulators of spindle-line: device 'line-plc': cannot start the Modbus simulator on port "
+          + taken.getLocalPort() + ": .*"));
+    }
+  }
 }
