@@ -259,9 +259,21 @@ public final class ScenarioRunner implements AutoCloseable {
     publish();
   }
 
+  /** Publishes every driven tag; one that fails does not keep the others from updating, and the first failure is rethrown. */
   private void publish() {
     long now = clock.elapsedNanos();
-    for (Driven d : driven) d.publish(now);
+    RuntimeException failure = null;
+    for (Driven d : driven) {
+      try {
+        d.publish(now);
+      } catch (RuntimeException e) {
+        RuntimeException named = new IllegalStateException("scenario '" + scenario.name() + "': cannot publish tag '" + d.tag.tag().name()
+            + "' of device '" + d.device + "' at " + clock.elapsed() + ": " + e.getMessage(), e);
+        if (failure == null) failure = named;
+        else failure.addSuppressed(named);
+      }
+    }
+    if (failure != null) throw failure;
   }
 
   private void checkOpen() {

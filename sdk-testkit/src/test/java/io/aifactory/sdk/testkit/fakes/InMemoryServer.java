@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link SimulatedServer} without a socket, recording every call, for testing scenarios and the extension. */
-public final class InMemoryServer implements SimulatedServer {
+public class InMemoryServer implements SimulatedServer {
   private static final AtomicInteger NEXT_PORT = new AtomicInteger(40000);
 
   private final String kind;

@@ -229,4 +229,27 @@ class ScenarioRunnerTest {
       assertEquals(3276.7, ((Number) runner.server("m").get("big")).doubleValue(), 1e-9, "raw clamped to 32767");
     }
   }
+
+  @Test
+  void shouldKeepPublishingTheOtherTagsWhenTheSimulatorRefusesOne() {
+    java.util.concurrent.atomic.AtomicBoolean refuse = new java.util.concurrent.atomic.AtomicBoolean();
+    SimulatorFactory picky = new InMemorySimulatorFactory("memory") {
+      @Override
+      public SimulatedServer start(ScenarioDevice device, int port, java.nio.file.Path workDirectory) {
+        return new InMemoryServer("memory", port, device.tags().stream().map(ScenarioTag::tag).collect(java.util.stream.Collectors.toList())) {
+          @Override
+          public synchronized void set(String tagName, Object value) {
+            if (refuse.get() && tagName.equals("temp")) throw new IllegalArgumentException("value out of range");
+            super.set(tagName, value);
+          }
+        };
+      }
+    };
+    try (ScenarioRunner runner = ScenarioRunner.newBuilder().scenario(press).simulators(SimulatorFactories.of(picky)).start()) {
+      refuse.set(true);
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> runner.advance(Duration.ofSeconds(2)));
+      assertEquals("scenario 'press': cannot publish tag 'temp' of device 'press-1' at PT2S: value out of range", e.getMessage());
+      assertEquals(Short.MAX_VALUE, runner.server("press-1").get("count"), "the tags after the refused one were published");
+    }
+  }
 }
