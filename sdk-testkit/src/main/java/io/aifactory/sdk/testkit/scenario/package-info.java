@@ -2,7 +2,9 @@
  * Scenarios: a simulated plant described once (devices, tags, signals, anomalies, faults), loaded from JSON by
  * {@link io.aifactory.sdk.testkit.scenario.Scenarios} and run by a
  * {@link io.aifactory.sdk.testkit.scenario.ScenarioRunner} against the simulator of each device's kind
- * ({@code modbus}, {@code opcua}; more through {@link io.aifactory.sdk.testkit.scenario.SimulatorFactory}).
+ * ({@code modbus}, {@code opcua}; more through {@link io.aifactory.sdk.testkit.scenario.SimulatorFactory}). A
+ * {@link io.aifactory.sdk.testkit.scenario.Recording} samples the same signals without simulators, labelled with
+ * the scenario's events, as training data.
  *
  * <h2>The reference scenario: {@code spindle-line}</h2>
  * Three CNC spindles, seed 42, published every 100 ms:
