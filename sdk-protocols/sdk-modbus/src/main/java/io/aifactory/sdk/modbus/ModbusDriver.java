@@ -36,9 +36,19 @@ public final class ModbusDriver implements DeviceDriver {
     return ModbusDevices.open(uri, options);
   }
 
+  /**
+   * Checks a tag's address and type. The message does not repeat the tag's name, because the caller (the config
+   * loader) already says where the address is: {@code devices[1].tags[3].address: unknown table 'holdin' (expected
+   * coil, discrete, input, holding)}.
+   */
   @Override
   public void checkAddress(Tag tag) {
-    ModbusAddress a = ModbusAddress.of(tag);
-    if (a.dataType() == null) throw new AddressException("tag '" + tag.name() + "': no data type");
+    try {
+      ModbusAddress.of(tag);
+    } catch (AddressException e) {
+      String prefix = "tag '" + tag.name() + "': ";
+      String message = e.getMessage();
+      throw new AddressException(message.startsWith(prefix) ? message.substring(prefix.length()) : message, e);
+    }
   }
 }
