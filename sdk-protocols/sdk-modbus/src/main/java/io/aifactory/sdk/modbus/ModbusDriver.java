@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>Options, in the URI's query or {@link DeviceOptions#properties()} (which win): {@code unit} (1),
  * {@code timeout} in ms (the options' request timeout), {@code maxRegisters} (125) and {@code maxBits} (2000) per
- * request, {@code maxGap} (16) unused registers a merged read may bridge (16 × as many bits), {@code wordOrder}
+ * request, {@code maxGap} (64) unused registers a merged read may bridge (16 × as many bits), {@code wordOrder}
  * (abcd) for addresses that name none, {@code verifyWrites} (false) to read every write back, {@code pipeline} (1)
  * read requests a cycle may have outstanding on one Modbus TCP connection (raise it only for devices that queue
  * requests; many answer one at a time and drop the rest), and for serial
