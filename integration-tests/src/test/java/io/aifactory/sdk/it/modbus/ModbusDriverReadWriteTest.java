@@ -97,7 +97,7 @@ class ModbusDriverReadWriteTest {
   private void open(boolean rtuOverTcp, List<Tag> tags, String query) {
     plc = ModbusSimulator.newBuilder().unit(1, tags).rtuOverTcp(rtuOverTcp).build();
     plc.start();
-    device = Devices.open(plc.uri() + query, DeviceOptions.newBuilder().requestTimeout(Duration.ofMillis(500)).build());
+    device = Devices.open(plc.uri() + query, DeviceOptions.newBuilder().requestTimeout(Duration.ofSeconds(5)).build());
     device.whenConnected().orTimeout(10, TimeUnit.SECONDS).join();
   }
 
@@ -320,7 +320,7 @@ class ModbusDriverReadWriteTest {
     plc.set("sp", 1);
     plc.set("sp7", 7);
     String uri = "modbus+tcp://127.0.0.1:" + plc.port() + "?unit=7";
-    device = Devices.open(uri, DeviceOptions.newBuilder().requestTimeout(Duration.ofMillis(500)).build());
+    device = Devices.open(uri, DeviceOptions.newBuilder().requestTimeout(Duration.ofSeconds(5)).build());
     device.whenConnected().orTimeout(10, TimeUnit.SECONDS).join();
     assertEquals(7L, device.read(List.of(t)).join().value(0));
     device.write(t, 70).join();

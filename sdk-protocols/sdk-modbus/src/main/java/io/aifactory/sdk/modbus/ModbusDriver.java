@@ -16,7 +16,7 @@ import java.util.Set;
  *
  * <p>Options, in the URI's query or {@link DeviceOptions#properties()} (which win): {@code unit} (1),
  * {@code timeout} in ms (the options' request timeout), {@code maxRegisters} (125) and {@code maxBits} (2000) per
- * request, {@code maxGap} (16) unused registers a merged read may bridge (16 × as many bits), {@code wordOrder}
+ * request, {@code maxGap} (64) unused registers a merged read may bridge (16 × as many bits), {@code wordOrder}
  * (abcd) for addresses that name none, {@code verifyWrites} (false) to read every write back, {@code pipeline} (1)
  * read requests a cycle may have outstanding on one Modbus TCP connection (raise it only for devices that queue
  * requests; many answer one at a time and drop the rest), and for serial
@@ -36,9 +36,19 @@ public final class ModbusDriver implements DeviceDriver {
     return ModbusDevices.open(uri, options);
   }
 
+  /**
+   * Checks a tag's address and type. The message does not repeat the tag's name, because the caller (the config
+   * loader) already says where the address is: {@code devices[1].tags[3].address: unknown table 'holdin' (expected
+   * coil, discrete, input, holding)}.
+   */
   @Override
   public void checkAddress(Tag tag) {
-    ModbusAddress a = ModbusAddress.of(tag);
-    if (a.dataType() == null) throw new AddressException("tag '" + tag.name() + "': no data type");
+    try {
+      ModbusAddress.of(tag);
+    } catch (AddressException e) {
+      String prefix = "tag '" + tag.name() + "': ";
+      String message = e.getMessage();
+      throw new AddressException(message.startsWith(prefix) ? message.substring(prefix.length()) : message, e);
+    }
   }
 }

@@ -40,7 +40,7 @@ class ModbusDriverTest {
   void shouldReportAMistypedTableTheWayTheConfigLoaderShowsIt() {
     AddressException e = assertThrows(AddressException.class,
         () -> new ModbusDriver().checkAddress(Tag.of("t", "holdin:3", DataType.UINT16)));
-    assertEquals("tag 't': unknown table 'holdin' (expected coil, discrete, input, holding)", e.getMessage());
+    assertEquals("unknown table 'holdin' (expected coil, discrete, input, holding)", e.getMessage());
   }
 
   @Test

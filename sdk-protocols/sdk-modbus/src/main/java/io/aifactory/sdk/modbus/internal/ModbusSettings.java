@@ -74,7 +74,8 @@ public final class ModbusSettings {
     connectTimeout = options.connectTimeout();
     maxRegisters = integer(p, "maxRegisters", 125, 1, 125);
     maxBits = integer(p, "maxBits", 2000, 1, 2000);
-    maxGap = integer(p, "maxGap", 16, 0, 124);
+    // A round trip costs far more than the bytes of a bridged gap; a gap the device refuses is learnt as a hole.
+    maxGap = integer(p, "maxGap", 64, 0, 124);
     try {
       wordOrder = WordOrder.parse(p.getOrDefault("wordOrder", "abcd"));
     } catch (IllegalArgumentException e) {
