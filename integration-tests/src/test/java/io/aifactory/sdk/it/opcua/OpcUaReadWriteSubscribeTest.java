@@ -221,6 +221,30 @@ class OpcUaReadWriteSubscribeTest {
   }
 
   @Test
+  void shouldDeliverEveryScalarTypeThroughASubscription() throws Exception {
+    Map<Tag, Object> expected = new java.util.LinkedHashMap<>();
+    expected.put(BOOL, true);
+    expected.put(INT16, -7L);
+    expected.put(UINT16, 7L);
+    expected.put(INT32, -70L);
+    expected.put(UINT32, 70L);
+    expected.put(INT64, -700L);
+    expected.put(FLOAT32, 0.5);
+    expected.put(FLOAT64, 0.75);
+    expected.put(STRING, "sub");
+    expected.forEach((tag, v) -> sim.set(tag.name(), v));
+    Map<String, Object> latest = new java.util.concurrent.ConcurrentHashMap<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(50))
+        .publishingInterval(Duration.ofMillis(50)).build();
+    try (Subscription s = device.subscribe(List.copyOf(expected.keySet()), options, b -> {
+      for (int i = 0; i < b.size(); i++) if (b.isGood(i)) latest.put(b.tag(i).name(), b.value(i));
+    })) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> expected.entrySet().stream()
+          .allMatch(e -> e.getValue().equals(latest.get(e.getKey().name())))), latest::toString);
+    }
+  }
+
+  @Test
   void shouldNotReportChangesInsideTheAbsoluteDeadband() throws Exception {
     Tag withDeadband = FLOAT64.toBuilder().name("deadband").deadband(1.0).build();
     sim.set(FLOAT64.name(), 10.0);

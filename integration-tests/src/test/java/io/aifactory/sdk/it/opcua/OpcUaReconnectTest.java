@@ -113,17 +113,74 @@ class OpcUaReconnectTest {
       try (Device device = Devices.open(sim.uri().toString(), options(tmp.resolve("client")))) {
         device.whenConnected().get(15, TimeUnit.SECONDS);
 
-        sim.delayReplies(Duration.ofMillis(300));
-        assertEquals(5L, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).longValue(0));
-        sim.delayReplies(Duration.ofSeconds(3));
-        assertEquals(Quality.Reason.TIMEOUT, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).quality(0).reason());
-        sim.delayReplies(Duration.ZERO);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("5")), events::toString);
 
-        sim.stall(true);
-        SampleBatch stalled = device.read(List.of(INT32)).get(5, TimeUnit.SECONDS);
-        assertTrue(stalled.quality(0).isBad(), stalled::toString);
-        sim.stall(false);
-        assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> readsGood(device)), "reads never recovered");
+          sim.delayReplies(Duration.ofMillis(300));
+          assertEquals(5L, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).longValue(0));
+          sim.delayReplies(Duration.ofSeconds(3));
+          assertEquals(Quality.Reason.TIMEOUT, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).quality(0).reason());
+          sim.delayReplies(Duration.ZERO);
+          sim.set(INT32.name(), 55);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("55")), events::toString);
+
+          int before = events.size();
+          sim.stall(true);
+          SampleBatch stalled = device.read(List.of(INT32)).get(5, TimeUnit.SECONDS);
+          assertTrue(stalled.quality(0).isBad(), stalled::toString);
+          // A stalled server is not silence: the subscription reports the gap.
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(15),
+              () -> events.subList(before, events.size()).stream().anyMatch(e -> e.startsWith("BAD"))), events::toString);
+          sim.stall(false);
+          sim.set(INT32.name(), 6);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> readsGood(device)), "reads never recovered");
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("6")), events::toString);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldReconnectAfterTheServerDropsEveryConnection(@TempDir Path tmp) throws Exception {
+    try (OpcUaSimulator sim = simulator(tmp.resolve("server")).build()) {
+      sim.start();
+      try (Device device = Devices.open(sim.uri().toString(), options(tmp.resolve("client")))) {
+        device.whenConnected().get(15, TimeUnit.SECONDS);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
+          sim.set(INT32.name(), 20);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("20")), events::toString);
+
+          sim.dropConnections();
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> events.contains("BAD:DISCONNECTED")),
+              events::toString);
+          sim.set(INT32.name(), 21);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("21")), events::toString);
+          assertTrue(events.indexOf("BAD:DISCONNECTED") < events.indexOf("21"), events::toString);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldDeliverNothingWhileTheServerStopsPublishingAndResumeAfter(@TempDir Path tmp) throws Exception {
+    try (OpcUaSimulator sim = simulator(tmp.resolve("server")).build()) {
+      sim.start();
+      try (Device device = Devices.open(sim.uri().toString(), options(tmp.resolve("client")))) {
+        device.whenConnected().get(15, TimeUnit.SECONDS);
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
+          sim.set(INT32.name(), 30);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("30")), events::toString);
+
+          sim.publishing(false);
+          sim.set(INT32.name(), 31);
+          assertTrue(!OpcUaTestSupport.await(Duration.ofMillis(500), () -> events.contains("31")),
+              "a value arrived while publishing was off: " + events);
+          sim.publishing(true);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("31")), events::toString);
+        }
       }
     }
   }

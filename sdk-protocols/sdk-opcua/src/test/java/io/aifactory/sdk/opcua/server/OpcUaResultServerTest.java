@@ -6,6 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aifactory.sdk.core.DataType;
+import io.aifactory.sdk.core.DeviceOptions;
+import io.aifactory.sdk.core.ReconnectPolicy;
+import io.aifactory.sdk.core.Tag;
+import io.aifactory.sdk.opcua.OpcUaDevice;
+import io.aifactory.sdk.opcua.OpcUaDriver;
+import io.aifactory.sdk.opcua.OpcUaProperties;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -122,6 +131,32 @@ class OpcUaResultServerTest {
       assertEquals(0.93, server.get("Line1.AnomalyScore"));
     } finally {
       client.disconnect();
+    }
+  }
+
+  @Test
+  void shouldServeTheSdksOwnClientOnceEachSideTrustsTheOther(@TempDir Path clientPki) throws Exception {
+    server.publish("Line1.PredictedValue", 12.5);
+    Path trusted = Files.createDirectories(clientPki.resolve("trusted/certs"));
+    Files.write(trusted.resolve("results.der"), server.certificate().getEncoded());
+    DeviceOptions options = DeviceOptions.newBuilder()
+        .connectTimeout(Duration.ofSeconds(3)).requestTimeout(Duration.ofSeconds(2))
+        .reconnectPolicy(ReconnectPolicy.newBuilder().initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofMillis(300)).build())
+        .property(OpcUaProperties.PKI_DIR, clientPki.toString())
+        .property(OpcUaProperties.USERNAME, "scada").property(OpcUaProperties.PASSWORD, "read-only-pw").build();
+    try (OpcUaDevice device = OpcUaDriver.openDevice(server.uri().toString(), options)) {
+      CompletableFuture<Throwable> refused = new CompletableFuture<>();
+      device.addStateListener((d, state, cause) -> {
+        if (cause != null) refused.complete(cause);
+      });
+      Throwable cause = refused.get(15, TimeUnit.SECONDS);
+      assertTrue(cause.getMessage().contains("refused this client's certificate"), cause.getMessage());
+
+      // The server's administrator trusts the client's certificate; the next attempt succeeds.
+      Files.copy(clientPki.resolve("own/client.der"), server.trustedDir().resolve("sdk-client.der"));
+      device.whenConnected().get(15, TimeUnit.SECONDS);
+      Tag predicted = Tag.of("predicted", server.nodeId("Line1.PredictedValue"), DataType.FLOAT64);
+      assertEquals(12.5, device.read(List.of(predicted)).get(5, TimeUnit.SECONDS).doubleValue(0));
     }
   }
 

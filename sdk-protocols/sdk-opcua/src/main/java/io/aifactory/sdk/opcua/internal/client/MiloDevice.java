@@ -156,6 +156,11 @@ public final class MiloDevice implements OpcUaDevice {
       lastError = null;
       resolved.clear();
       client = c;
+      if (tracker.isClosed()) {
+        // close() ran while we were connecting and may have missed this client.
+        c.disconnectAsync();
+        return;
+      }
       sessionActive = true;
       log.info("{} connected with {}", uri(), security);
       tracker.transition(ConnectionState.CONNECTED, null);
@@ -324,7 +329,11 @@ public final class MiloDevice implements OpcUaDevice {
       sessionActive = true;
       resolved.clear();
       tracker.transition(ConnectionState.CONNECTED, null);
-      for (MiloSubscription s : subscriptions) executor.execute(() -> s.ensureCreated(owner));
+      for (MiloSubscription s : subscriptions) {
+        // Transferred subscriptions resend their current values and recreated ones start with them.
+        s.sessionActive();
+        runLater(() -> s.ensureCreated(owner));
+      }
     }
 
     @Override

@@ -188,6 +188,11 @@ final class MiloSubscription implements Subscription {
     if (rows != null) deliver(rows.build());
   }
 
+  /** Called when a session is active again: the next interruption is a new gap to report. */
+  void sessionActive() {
+    gapOpen.set(false);
+  }
+
   /** Reports every tag BAD once per interruption, so that a gap in the data is visible, never silent. */
   void markGap(Quality quality) {
     if (closed.get() || !gapOpen.compareAndSet(false, true)) return;

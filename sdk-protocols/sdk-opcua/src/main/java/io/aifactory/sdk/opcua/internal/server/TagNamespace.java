@@ -154,8 +154,4 @@ public final class TagNamespace extends ManagedNamespaceWithLifecycle {
     subscriptionModel.onMonitoringModeChanged(monitoredItems);
   }
 
-  /** Returns a browse name in this namespace. */
-  public QualifiedName qualifiedName(String name) {
-    return newQualifiedName(name);
-  }
 }
