@@ -63,8 +63,16 @@ public final class Devices {
     try {
       return new URI(uri);
     } catch (URISyntaxException e) {
-      throw new ConfigurationException("", "malformed device URI '" + uri + "': " + e.getReason(), e);
+      // The text may carry a password (opc.tcp://user:secret@host); the parser's own message repeats the whole
+      // text, so it is not kept as the cause.
+      throw new ConfigurationException("", "malformed device URI '" + redact(uri) + "': " + e.getReason()
+          + " at index " + e.getIndex(), null);
     }
+  }
+
+  /** Returns the URI text with any user info replaced by {@code ***}. */
+  static String redact(String uri) {
+    return uri.replaceAll("(?<=//)[^/?#]*@", "***@");
   }
 
   private static Iterable<DeviceDriver> drivers() {

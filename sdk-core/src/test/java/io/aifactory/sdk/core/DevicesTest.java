@@ -40,4 +40,11 @@ class DevicesTest {
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> Devices.open("regmap://bad host"));
     assertTrue(e.getMessage().contains("malformed device URI 'regmap://bad host'"), e.getMessage());
   }
+
+  @Test
+  void shouldKeepPasswordsOutOfTheErrorForAMalformedUri() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> Devices.open("regmap://operator:s3cret@bad host"));
+    assertTrue(e.getMessage().contains("regmap://***@bad host"), e.getMessage());
+    assertTrue(!e.getMessage().contains("s3cret") && e.getCause() == null, e.getMessage());
+  }
 }

@@ -132,6 +132,9 @@ public final class Window implements AutoCloseable {
   /** Last row in which every column was good: saves updating every column on the common path. */
   private long lastCompleteRow = -1;
   private long lastInvalid = -1;
+  /** Writer's copies of the next row number and its slot, to avoid a volatile read and a division per row. */
+  private long nextRow;
+  private int nextSlot;
   private int rowsSinceReady;
   private Tag[] layoutTags = new Tag[0];
   private int[] layoutColumns = new int[0];
@@ -360,8 +363,8 @@ public final class Window implements AutoCloseable {
     if (closed) {
       throw new TensorException("window is closed");
     }
-    long r = (long) SEQUENCE.get(this);
-    int slot = (int) (r % capacity);
+    long r = nextRow;
+    int slot = nextSlot;
     boolean invalid = false;
     if (isComplete()) {
       lastCompleteRow = r;
@@ -389,6 +392,8 @@ public final class Window implements AutoCloseable {
     }
     lastInvalidAsOf[slot] = lastInvalid;
     SEQUENCE.setRelease(this, r + 1);
+    nextRow = r + 1;
+    nextSlot = slot + 1 == capacity ? 0 : slot + 1;
 
     if (listener != null && ++rowsSinceReady >= hop && isValid(r + 1, length)) {
       rowsSinceReady = 0;
@@ -418,7 +423,7 @@ public final class Window implements AutoCloseable {
    */
   private boolean fillMissing(long r) {
     boolean invalid = false;
-    int previous = (int) ((r - 1) % capacity) * features;
+    int previous = (nextSlot == 0 ? capacity - 1 : nextSlot - 1) * features;
     for (int c = 0; c < features; c++) {
       boolean present = stageMask[c] != 0 && (doubles ? !Double.isNaN(stage[c]) : !Float.isNaN(stageFloats[c]));
       if (present) {

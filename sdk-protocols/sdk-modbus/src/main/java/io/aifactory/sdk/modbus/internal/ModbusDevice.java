@@ -1,0 +1,735 @@
+package io.aifactory.sdk.modbus.internal;
+
+import com.ghgande.j2mod.modbus.util.SerialParameters;
+import io.aifactory.sdk.core.AddressException;
+import io.aifactory.sdk.core.ConnectionState;
+import io.aifactory.sdk.core.Device;
+import io.aifactory.sdk.core.DeviceException;
+import io.aifactory.sdk.core.DeviceOptions;
+import io.aifactory.sdk.core.DeviceTimeoutException;
+import io.aifactory.sdk.core.ProtocolException;
+import io.aifactory.sdk.core.Quality;
+import io.aifactory.sdk.core.SampleBatch;
+import io.aifactory.sdk.core.SampleListener;
+import io.aifactory.sdk.core.StateListener;
+import io.aifactory.sdk.core.Subscription;
+import io.aifactory.sdk.core.SubscriptionOptions;
+import io.aifactory.sdk.core.Tag;
+import io.aifactory.sdk.core.spi.ConnectionTracker;
+import io.aifactory.sdk.modbus.ModbusAddress;
+import io.aifactory.sdk.modbus.ModbusCodec;
+import io.aifactory.sdk.modbus.ModbusDeviceException;
+import io.aifactory.sdk.modbus.ModbusExceptionCode;
+import io.aifactory.sdk.modbus.ModbusTable;
+import io.aifactory.sdk.modbus.WordOrder;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Modbus device: one connection, used by one I/O thread that runs every request in turn (so requests are
+ * serialised and need no locks), plus one scheduler thread for poll ticks and reconnect timers. Poll ticks stay
+ * on time while the I/O thread waits on the network: a tick that finds the device disconnected delivers BAD
+ * (DISCONNECTED) samples at once, and a tick that finds the previous poll still running is counted as an overrun.
+ */
+public final class ModbusDevice implements Device {
+  private static final Logger log = LoggerFactory.getLogger(ModbusDevice.class);
+
+  private final URI uri;
+  private final ModbusSettings settings;
+  private final DeviceOptions options;
+  private final Supplier<Transport> transports;
+  private final RequestPlanner planner;
+  private final ConnectionTracker tracker;
+  private final Holes holes = new Holes();
+  private final Quality disconnected;
+  private final List<PollingSubscription> subscriptions = new CopyOnWriteArrayList<>();
+  private final AtomicLong requestCount = new AtomicLong();
+  private final Map<List<Tag>, ReadPlan> plans = new ConcurrentHashMap<>();
+  private volatile ReadPlan recentPlan;
+  private volatile boolean closed;
+  private ThreadPoolExecutor io;
+  private ScheduledThreadPoolExecutor scheduler;
+
+  // I/O thread only
+  private final byte[] request = new byte[260];
+  private final byte[] response = new byte[260];
+  private Transport transport;
+  private int attempts;
+
+  ModbusDevice(ModbusSettings settings, DeviceOptions options) {
+    this.uri = settings.uri;
+    this.settings = settings;
+    this.options = options;
+    this.transports = transportFactory(settings);
+    this.planner = settings.planner();
+    this.tracker = new ConnectionTracker(this);
+    this.disconnected = Quality.bad(Quality.Reason.DISCONNECTED, "no connection to " + uri);
+  }
+
+  private static Supplier<Transport> transportFactory(ModbusSettings s) {
+    int connectMillis = (int) Math.min(Integer.MAX_VALUE, s.connectTimeout.toMillis());
+    long requestNanos = s.requestTimeout.toNanos();
+    switch (s.framing) {
+      case TCP: return () -> new TcpTransport(s.host, s.port, connectMillis, requestNanos);
+      case RTU_OVER_TCP: return () -> new RtuOverTcpTransport(s.host, s.port, connectMillis, requestNanos);
+      default:
+        return () -> {
+          SerialParameters p = new SerialParameters();
+          p.setPortName(s.serialPort);
+          p.setBaudRate(s.baud);
+          p.setDatabits(s.dataBits);
+          p.setStopbits(s.stopBits);
+          p.setParity(s.parity);
+          p.setEncoding("rtu");
+          return new SerialTransport(p, (int) Math.max(1, s.requestTimeout.toMillis()));
+        };
+    }
+  }
+
+  /** Starts the device's threads and its first connection attempt; called once by the driver. */
+  void start() {
+    String name = uri.toString();
+    io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("modbus-io " + name));
+    scheduler = new ScheduledThreadPoolExecutor(1, daemon("modbus-poll " + name));
+    scheduler.setRemoveOnCancelPolicy(true);
+    scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    runOnIo(this::connect);
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public URI uri() {
+    return uri;
+  }
+
+  /** Returns how many requests this device has sent, for tests and benchmarks. */
+  public long requestCount() {
+    return requestCount.get();
+  }
+
+  /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
+  public ReadPlan plan(List<Tag> tags) {
+    ReadPlan p = recentPlan;
+    if (p != null && p.tagList == tags && p.holesVersion == holes.version()) return p;
+    p = plans.get(tags);
+    if (p == null || p.holesVersion != holes.version()) {
+      p = newPlan(tags);
+      if (plans.size() > 64) plans.clear();
+      plans.put(List.copyOf(tags), p);
+    }
+    recentPlan = p;
+    return p;
+  }
+
+  ReadPlan newPlan(List<Tag> tags) {
+    int n = tags.size();
+    ModbusAddress[] addresses = new ModbusAddress[n];
+    WordOrder[] orders = new WordOrder[n];
+    int[] units = new int[n];
+    for (int i = 0; i < n; i++) {
+      addresses[i] = ModbusAddress.of(tags.get(i));
+      orders[i] = addresses[i].wordOrder(settings.wordOrder);
+      units[i] = settings.unit;
+    }
+    return planner.plan(tags, addresses, orders, units, holes);
+  }
+
+  @Override
+  public CompletableFuture<SampleBatch> read(List<Tag> tags) {
+    if (closed) return CompletableFuture.failedFuture(new DeviceException(uri + " is closed"));
+    ReadPlan plan;
+    try {
+      plan = plan(tags);
+    } catch (AddressException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (tracker.state() != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
+    CompletableFuture<SampleBatch> f = new CompletableFuture<>();
+    submit(f, () -> f.complete(execute(plan)));
+    return f;
+  }
+
+  SampleBatch badBatch(ReadPlan plan, Quality quality) {
+    long now = options.nowNanos();
+    SampleBatch.Builder b = SampleBatch.newBuilder(plan.tags.length).receiveTimeNanos(now);
+    for (Tag t : plan.tags) b.addBad(t, quality, now);
+    return b.build();
+  }
+
+  boolean isConnected() {
+    return tracker.state() == ConnectionState.CONNECTED;
+  }
+
+  /** Runs one read cycle of {@code plan}; I/O thread only. */
+  SampleBatch execute(ReadPlan plan) {
+    if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
+    if (settings.pipeline > 1 && transport != null && transport.canPipeline()) {
+      readPipelined(plan);
+    } else {
+      for (ReadPlan.Span span : plan.spans) readSpan(plan, span);
+    }
+    long now = options.nowNanos();
+    SampleBatch.Builder b = SampleBatch.newBuilder(plan.tags.length).receiveTimeNanos(now);
+    for (int i = 0; i < plan.tags.length; i++) {
+      Quality q = plan.scratch[i];
+      if (q != null) {
+        b.addBad(plan.tags[i], q, now);
+        continue;
+      }
+      ReadPlan.Span span = plan.spanOf[i];
+      ModbusAddress a = plan.addresses[i];
+      if (span.table.isBits()) {
+        ModbusCodec.decodeBits(a, plan.tags[i], span.buffer, a.offset() - span.start, b, now);
+      } else {
+        ModbusCodec.decodeRegisters(a, plan.orders[i], plan.tags[i], span.buffer, (a.offset() - span.start) * 2, b, now);
+      }
+    }
+    return b.build();
+  }
+
+  private void readSpan(ReadPlan plan, ReadPlan.Span span) {
+    if (transport == null) {
+      mark(plan, span.items, disconnected);
+      return;
+    }
+    try {
+      fetch(span.unit, span.table, span.start, span.count, span.limit, span.buffer, 0);
+      mark(plan, span.items, null);
+    } catch (ModbusDeviceException e) {
+      handleRefusal(plan, span, e);
+    } catch (IOException | ProtocolException e) {
+      mark(plan, span.items, transportError(e));
+      lost(e);
+    }
+  }
+
+  /** A span was answered with an exception: split a merged span refused for its address, else mark its tags. */
+  private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
+    boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
+    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code() && merged) {
+      log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
+      splitAndRetry(plan, span);
+    } else {
+      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
+      mark(plan, span.items, deviceError(e));
+    }
+  }
+
+  /**
+   * Sends up to {@code pipeline} single-request spans before reading their replies, so that one cycle costs a few
+   * round trips instead of one per request. Replies must come in order; exception replies are handled after the
+   * window's replies are all read (a split retry needs the connection to itself).
+   */
+  private void readPipelined(ReadPlan plan) {
+    ReadPlan.Span[] spans = plan.spans;
+    int depth = settings.pipeline;
+    int[] tokens = new int[depth];
+    ReadPlan.Span[] window = new ReadPlan.Span[depth];
+    ModbusDeviceException[] refused = new ModbusDeviceException[depth];
+    int next = 0;
+    while (next < spans.length) {
+      int n = 0;
+      while (next < spans.length && n < depth) {
+        ReadPlan.Span span = spans[next++];
+        if (span.requestCount() == 1) {
+          window[n++] = span;
+        } else {
+          readSpan(plan, span);
+        }
+      }
+      if (n == 0) continue;
+      if (transport == null) {
+        for (int k = 0; k < n; k++) mark(plan, window[k].items, disconnected);
+        continue;
+      }
+      int received = 0;
+      try {
+        for (int k = 0; k < n; k++) {
+          ReadPlan.Span s = window[k];
+          requestCount.incrementAndGet();
+          tokens[k] = transport.send(s.unit, request, readRequest(s.table, s.start, s.count));
+        }
+        for (; received < n; received++) {
+          ReadPlan.Span s = window[received];
+          refused[received] = null;
+          int len = transport.receive(tokens[received], s.unit, response);
+          try {
+            checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
+            copyReadReply(len, s.unit, s.table, s.start, s.count, s.buffer, 0);
+            mark(plan, s.items, null);
+          } catch (ModbusDeviceException e) {
+            refused[received] = e;
+          }
+        }
+      } catch (IOException | ProtocolException e) {
+        Quality q = transportError(e);
+        for (int k = received; k < n; k++) mark(plan, window[k].items, q);
+        lost(e);
+      }
+      for (int k = 0; k < received; k++) {
+        if (refused[k] != null) handleRefusal(plan, window[k], refused[k]);
+      }
+    }
+  }
+
+  private void splitAndRetry(ReadPlan plan, ReadPlan.Span span) {
+    boolean anyRefused = false;
+    for (int i : span.items) {
+      ModbusAddress a = plan.addresses[i];
+      if (transport == null) {
+        plan.scratch[i] = disconnected;
+        continue;
+      }
+      try {
+        fetch(span.unit, span.table, a.offset(), a.width(), span.limit, span.buffer, a.offset() - span.start);
+        plan.scratch[i] = null;
+      } catch (ModbusDeviceException e) {
+        plan.scratch[i] = deviceError(e);
+        if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) {
+          anyRefused = true;
+          holes.add(span.unit, span.table, a.offset(), a.end());
+        }
+      } catch (IOException | ProtocolException e) {
+        plan.scratch[i] = transportError(e);
+        lost(e);
+      }
+    }
+    if (!anyRefused) {
+      // Every tag alone was fine, so the device refused an address in a gap the span bridged.
+      int end = span.start;
+      List<int[]> ranges = new ArrayList<>();
+      for (int i : span.items) ranges.add(new int[] {plan.addresses[i].offset(), plan.addresses[i].end()});
+      ranges.sort((x, y) -> Integer.compare(x[0], y[0]));
+      for (int[] r : ranges) {
+        if (r[0] > end) holes.add(span.unit, span.table, end, r[0]);
+        end = Math.max(end, r[1]);
+      }
+    }
+  }
+
+  private static void mark(ReadPlan plan, int[] items, Quality q) {
+    for (int i : items) plan.scratch[i] = q;
+  }
+
+  private Quality deviceError(ModbusDeviceException e) {
+    return Quality.bad(Quality.Reason.DEVICE_ERROR, e.code(), e.getMessage());
+  }
+
+  private Quality transportError(Exception e) {
+    if (e instanceof SocketTimeoutException) return Quality.bad(Quality.Reason.TIMEOUT, e.getMessage());
+    if (e instanceof ProtocolException) return Quality.bad(Quality.Reason.PROTOCOL_ERROR, e.getMessage());
+    return Quality.bad(Quality.Reason.DISCONNECTED, String.valueOf(e.getMessage()));
+  }
+
+  /**
+   * Reads {@code count} registers or bits from {@code start} into {@code dest} at register or bit index
+   * {@code destIndex}, in requests of at most {@code limit}.
+   */
+  private void fetch(int unit, ModbusTable table, int start, int count, int limit, byte[] dest, int destIndex)
+      throws IOException {
+    for (int done = 0; done < count; done += limit) {
+      int n = Math.min(limit, count - done);
+      int len = transact(unit, readRequest(table, start + done, n), describe(table, start + done, n));
+      copyReadReply(len, unit, table, start + done, n, dest, destIndex + done);
+    }
+  }
+
+  /** Puts a read request into {@code request}; returns its length. */
+  private int readRequest(ModbusTable table, int address, int n) {
+    request[0] = (byte) table.readFunctionCode();
+    request[1] = (byte) (address >> 8);
+    request[2] = (byte) address;
+    request[3] = (byte) (n >> 8);
+    request[4] = (byte) n;
+    return 5;
+  }
+
+  private static String describe(ModbusTable table, int address, int n) {
+    return table.notation() + ":" + address + " ×" + n;
+  }
+
+  /** Checks a read reply's byte count against what was asked and copies its registers or bits into {@code dest}. */
+  private void copyReadReply(int len, int unit, ModbusTable table, int address, int n, byte[] dest, int destIndex) {
+    int expected = table.isBits() ? (n + 7) / 8 : n * 2;
+    int byteCount = len >= 2 ? response[1] & 0xff : -1;
+    if (byteCount != expected || len != 2 + byteCount) {
+      throw new ProtocolException(describe(unit) + ": reply to " + describe(table, address, n) + " has byte count "
+          + byteCount + " and " + Math.max(0, len - 2) + " data bytes, expected " + expected);
+    }
+    if (table.isBits()) {
+      for (int i = 0; i < n; i++) ModbusCodec.setBit(dest, destIndex + i, ModbusCodec.bit(response, 16 + i));
+    } else {
+      System.arraycopy(response, 2, dest, destIndex * 2, n * 2);
+    }
+  }
+
+  /** Sends {@code request[0, length)} and returns the reply's length, throwing for exception replies and wrong codes. */
+  private int transact(int unit, int length, String what) throws IOException {
+    requestCount.incrementAndGet();
+    int fc = request[0] & 0xff;
+    return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+  }
+
+  /** Throws for an exception reply or a reply to another function code; returns {@code len}. */
+  private int checkReply(int len, int fc, int unit, String what) {
+    int replyFc = len > 0 ? response[0] & 0xff : -1;
+    if (replyFc == (fc | 0x80)) {
+      if (len < 2) throw new ProtocolException(describe(unit) + ": exception reply to " + what + " has no exception code");
+      throw new ModbusDeviceException(describe(unit) + " refused " + what, response[1] & 0xff);
+    }
+    if (replyFc != fc) {
+      throw new ProtocolException(describe(unit) + ": reply to " + what + " has function code " + replyFc + ", expected " + fc);
+    }
+    return len;
+  }
+
+  private String describe(int unit) {
+    return uri.getScheme() + "://" + (transport != null ? transport.describe() : "?") + " unit " + unit;
+  }
+
+  @Override
+  public CompletableFuture<Void> write(Tag tag, Object value) {
+    if (closed) return CompletableFuture.failedFuture(new DeviceException(uri + " is closed"));
+    ModbusAddress a;
+    byte[] image;
+    try {
+      a = ModbusAddress.of(tag);
+      if (!a.table().isWritable()) {
+        throw new AddressException("tag '" + tag.name() + "': " + a.table().notation() + " is read-only; only coil and holding can be written");
+      }
+      if (a.table().isBits()) {
+        image = new byte[(a.width() + 7) / 8];
+        ModbusCodec.encodeBits(a, tag, value, image, 0);
+      } else {
+        image = new byte[a.width() * 2];
+        ModbusCodec.encodeRegisters(a, a.wordOrder(settings.wordOrder), tag, value, image, 0);
+      }
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    if (tracker.state() != ConnectionState.CONNECTED) {
+      return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
+    }
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    submit(f, () -> {
+      doWrite(tag, a, value, image);
+      f.complete(null);
+    });
+    return f;
+  }
+
+  private void doWrite(Tag tag, ModbusAddress a, Object value, byte[] image) {
+    int unit = settings.unit;
+    String what = "write of tag '" + tag.name() + "' to " + a;
+    if (transport == null) throw new DeviceException(what + " failed: no connection to " + uri);
+    try {
+      if (a.table().isBits()) {
+        writeBits(unit, a, image, what);
+      } else {
+        writeRegisters(unit, a, image, what);
+      }
+      if (settings.verifyWrites) verify(unit, tag, a, image, what);
+    } catch (ModbusDeviceException e) {
+      throw new ModbusDeviceException(describe(unit) + " refused " + what, e.code());
+    } catch (SocketTimeoutException e) {
+      lost(e);
+      throw new DeviceTimeoutException(what + ": " + e.getMessage(), e);
+    } catch (ProtocolException e) {
+      lost(e);
+      throw new ProtocolException(what + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      lost(e);
+      throw new DeviceException(what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void writeBits(int unit, ModbusAddress a, byte[] image, String what) throws IOException {
+    int addr = a.offset();
+    if (!a.dataType().isArray()) {
+      request[0] = 5;
+      request[1] = (byte) (addr >> 8);
+      request[2] = (byte) addr;
+      request[3] = (byte) (ModbusCodec.bit(image, 0) ? 0xFF : 0x00);
+      request[4] = 0;
+      checkEcho(transact(unit, 5, what), 5, unit, what);
+      return;
+    }
+    int count = a.width();
+    for (int done = 0; done < count; done += 1968) {
+      int n = Math.min(1968, count - done);
+      int at = addr + done;
+      int bytes = (n + 7) / 8;
+      request[0] = 15;
+      request[1] = (byte) (at >> 8);
+      request[2] = (byte) at;
+      request[3] = (byte) (n >> 8);
+      request[4] = (byte) n;
+      request[5] = (byte) bytes;
+      Arrays.fill(request, 6, 6 + bytes, (byte) 0);
+      for (int i = 0; i < n; i++) {
+        if (ModbusCodec.bit(image, done + i)) request[6 + i / 8] |= (byte) (1 << (i & 7));
+      }
+      checkEcho(transact(unit, 6 + bytes, what), 5, unit, what);
+    }
+  }
+
+  private void writeRegisters(int unit, ModbusAddress a, byte[] image, String what) throws IOException {
+    int addr = a.offset();
+    if (a.bit() >= 0) {
+      // FC22 changes one bit atomically on the device, where read-modify-write could lose a concurrent change.
+      int and = ~(1 << a.bit()) & 0xffff;
+      int or = ((((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit() & 1) << a.bit();
+      request[0] = 22;
+      request[1] = (byte) (addr >> 8);
+      request[2] = (byte) addr;
+      request[3] = (byte) (and >> 8);
+      request[4] = (byte) and;
+      request[5] = (byte) (or >> 8);
+      request[6] = (byte) or;
+      checkEcho(transact(unit, 7, what), 7, unit, what);
+      return;
+    }
+    int count = a.width();
+    if (count == 1) {
+      request[0] = 6;
+      request[1] = (byte) (addr >> 8);
+      request[2] = (byte) addr;
+      request[3] = image[0];
+      request[4] = image[1];
+      checkEcho(transact(unit, 5, what), 5, unit, what);
+      return;
+    }
+    for (int done = 0; done < count; done += 123) {
+      int n = Math.min(123, count - done);
+      int at = addr + done;
+      request[0] = 16;
+      request[1] = (byte) (at >> 8);
+      request[2] = (byte) at;
+      request[3] = (byte) (n >> 8);
+      request[4] = (byte) n;
+      request[5] = (byte) (n * 2);
+      System.arraycopy(image, done * 2, request, 6, n * 2);
+      checkEcho(transact(unit, 6 + n * 2, what), 5, unit, what);
+    }
+  }
+
+  private void checkEcho(int len, int expected, int unit, String what) {
+    if (len != expected) {
+      throw new ProtocolException(describe(unit) + ": reply to " + what + " has " + len + " bytes, expected " + expected);
+    }
+    int echoed = ((response[1] & 0xff) << 8) | (response[2] & 0xff);
+    int sent = ((request[1] & 0xff) << 8) | (request[2] & 0xff);
+    if (echoed != sent) {
+      throw new ProtocolException(describe(unit) + ": reply to " + what + " echoes address " + echoed + ", expected " + sent);
+    }
+  }
+
+  private void verify(int unit, Tag tag, ModbusAddress a, byte[] image, String what) throws IOException {
+    int width = a.width();
+    byte[] back = new byte[a.table().isBits() ? (width + 7) / 8 + 1 : width * 2];
+    fetch(unit, a.table(), a.offset(), width, a.table().isBits() ? settings.maxBits : settings.maxRegisters, back, 0);
+    boolean same = true;
+    if (a.table().isBits()) {
+      for (int i = 0; i < width; i++) same &= ModbusCodec.bit(back, i) == ModbusCodec.bit(image, i);
+    } else if (a.bit() >= 0) {
+      int wrote = (((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit() & 1;
+      int read = (((back[0] & 0xff) << 8) | (back[1] & 0xff)) >> a.bit() & 1;
+      same = wrote == read;
+    } else {
+      same = Arrays.equals(back, image);
+    }
+    if (!same) {
+      throw new DeviceException(what + " did not stick: read back " + hex(back) + ", wrote " + hex(image));
+    }
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder s = new StringBuilder("[");
+    for (int i = 0; i < b.length; i++) s.append(i == 0 ? "" : " ").append(String.format("%02x", b[i] & 0xff));
+    return s.append(']').toString();
+  }
+
+  @Override
+  public Subscription subscribe(List<Tag> tags, SubscriptionOptions options, SampleListener listener) {
+    if (closed) throw new DeviceException(uri + " is closed");
+    ReadPlan plan = newPlan(List.copyOf(tags));
+    PollingSubscription s = new PollingSubscription(this, plan, options, listener);
+    subscriptions.add(s);
+    s.start(scheduler);
+    return s;
+  }
+
+  void removeSubscription(PollingSubscription s) {
+    subscriptions.remove(s);
+  }
+
+  /** Runs a poll of {@code s} on the I/O thread; returns false if the device is closing. */
+  boolean submitPoll(Runnable poll) {
+    try {
+      io.execute(poll);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
+  }
+
+  long holesVersion() {
+    return holes.version();
+  }
+
+  DeviceOptions options() {
+    return options;
+  }
+
+  Quality disconnectedQuality() {
+    return disconnected;
+  }
+
+  private void submit(CompletableFuture<?> f, Runnable body) {
+    try {
+      io.execute(new Op(f, body));
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new DeviceException(uri + " is closed"));
+    }
+  }
+
+  private void runOnIo(Runnable r) {
+    try {
+      io.execute(r);
+    } catch (RejectedExecutionException ignored) {
+      // closing: nothing more to do
+    }
+  }
+
+  private void connect() {
+    if (closed || transport != null) return;
+    Transport t = transports.get();
+    try {
+      t.connect();
+      transport = t;
+      attempts = 0;
+      tracker.transition(ConnectionState.CONNECTED, null);
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      attempts++;
+      log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
+      scheduleReconnect();
+    }
+  }
+
+  /** Drops the connection after a failure; I/O thread only. */
+  private void lost(Throwable cause) {
+    if (transport == null) return;
+    transport.close();
+    transport = null;
+    attempts = 1;
+    tracker.transition(ConnectionState.DISCONNECTED, cause);
+    scheduleReconnect();
+  }
+
+  private void scheduleReconnect() {
+    if (closed) return;
+    long delay = options.reconnectPolicy().delay(attempts, ThreadLocalRandom.current().nextDouble()).toNanos();
+    try {
+      scheduler.schedule(() -> runOnIo(this::connect), delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException ignored) {
+      // closing
+    }
+  }
+
+  @Override
+  public ConnectionState state() {
+    return tracker.state();
+  }
+
+  @Override
+  public CompletableFuture<Void> whenConnected() {
+    return tracker.whenConnected();
+  }
+
+  @Override
+  public void addStateListener(StateListener listener) {
+    tracker.addListener(listener);
+  }
+
+  @Override
+  public void removeStateListener(StateListener listener) {
+    tracker.removeListener(listener);
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    for (PollingSubscription s : subscriptions) s.close();
+    scheduler.shutdownNow();
+    List<Runnable> pending = new ArrayList<>();
+    io.getQueue().drainTo(pending);
+    for (Runnable r : pending) {
+      if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
+    }
+    runOnIo(() -> {
+      if (transport != null) transport.close();
+      transport = null;
+    });
+    io.shutdown();
+    try {
+      if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
+    } catch (InterruptedException e) {
+      io.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    tracker.transition(ConnectionState.CLOSED, null);
+  }
+
+  @Override
+  public String toString() {
+    return "ModbusDevice{" + uri + ", " + tracker.state() + "}";
+  }
+
+  /** A caller's operation on the I/O thread, whose future fails rather than hangs if the device closes first. */
+  private static final class Op implements Runnable {
+    final CompletableFuture<?> future;
+    final Runnable body;
+
+    Op(CompletableFuture<?> future, Runnable body) {
+      this.future = future;
+      this.body = body;
+    }
+
+    @Override
+    public void run() {
+      try {
+        body.run();
+      } catch (Throwable t) {
+        future.completeExceptionally(t);
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.aifactory.sdk.modbus.internal;
+
+import io.aifactory.sdk.core.Quality;
+import io.aifactory.sdk.core.SampleBatch;
+import io.aifactory.sdk.core.SampleListener;
+import io.aifactory.sdk.core.Subscription;
+import io.aifactory.sdk.core.SubscriptionOptions;
+import io.aifactory.sdk.core.Tag;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls a tag set at a fixed rate without drift: tick {@code k} is due at {@code start + k × period}, whatever the
+ * previous ticks cost. A tick that finds the previous poll still running is an overrun, counted and skipped, so
+ * nothing queues up behind a slow device.
+ *
+ * <p>Delivery: a tag without a deadband is reported every poll (so every change is seen). A tag with a deadband is
+ * reported when it moved by more than the deadband since it was last reported, when its quality changed, when the
+ * heartbeat is due, and always when BAD. A poll with nothing to report delivers nothing.
+ */
+final class PollingSubscription implements Subscription {
+  private static final Logger log = LoggerFactory.getLogger(PollingSubscription.class);
+
+  private final ModbusDevice device;
+  private final SubscriptionOptions options;
+  private final SampleListener listener;
+  private final List<Tag> tags;
+  private final long periodNanos;
+  private final long heartbeatNanos;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final AtomicLong overruns = new AtomicLong();
+  private volatile boolean closed;
+  private volatile ReadPlan plan;
+  private ScheduledThreadPoolExecutor scheduler;
+  private volatile ScheduledFuture<?> next;
+  private long startNanos;
+  private long tick;
+  // delivery state, touched by one delivering thread at a time (the poll or the tick that owns `running`)
+  private final double[] lastValue;
+  private final Quality[] lastQuality;
+  private final long[] lastReported;
+  private final boolean anyDeadband;
+
+  PollingSubscription(ModbusDevice device, ReadPlan plan, SubscriptionOptions options, SampleListener listener) {
+    this.device = device;
+    this.plan = plan;
+    this.options = Objects.requireNonNull(options, "options");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.tags = plan.tagList;
+    this.periodNanos = options.samplingInterval().toNanos();
+    this.heartbeatNanos = options.heartbeat().toNanos();
+    int n = tags.size();
+    lastValue = new double[n];
+    lastQuality = new Quality[n];
+    lastReported = new long[n];
+    boolean any = false;
+    for (Tag t : tags) any |= t.deadband() > 0;
+    anyDeadband = any;
+  }
+
+  void start(ScheduledThreadPoolExecutor scheduler) {
+    this.scheduler = scheduler;
+    startNanos = System.nanoTime();
+    try {
+      next = scheduler.schedule(this::tick, 0, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      closed = true;
+    }
+  }
+
+  private void tick() {
+    if (closed) return;
+    if (!running.compareAndSet(false, true)) {
+      overruns.incrementAndGet();
+    } else if (!device.isConnected()) {
+      try {
+        deliver(device.badBatch(plan, device.disconnectedQuality()));
+      } finally {
+        running.set(false);
+      }
+    } else if (!device.submitPoll(this::poll)) {
+      running.set(false);
+    }
+    scheduleNext();
+  }
+
+  private void poll() {
+    try {
+      if (closed) return;
+      ReadPlan p = plan;
+      if (p.holesVersion != device.holesVersion()) plan = p = device.newPlan(tags);
+      SampleBatch batch = device.execute(p);
+      deliver(batch);
+    } catch (RuntimeException e) {
+      log.warn("poll of {} on {} failed", tags.size() + " tags", device.uri(), e);
+    } finally {
+      running.set(false);
+    }
+  }
+
+  private void scheduleNext() {
+    if (closed) return;
+    tick++;
+    long now = System.nanoTime();
+    long due = startNanos + tick * periodNanos;
+    if (due <= now) {
+      long skipped = (now - due) / periodNanos + 1;
+      overruns.addAndGet(skipped);
+      tick += skipped;
+      due = startNanos + tick * periodNanos;
+    }
+    try {
+      next = scheduler.schedule(this::tick, due - now, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      closed = true;
+    }
+  }
+
+  private void deliver(SampleBatch batch) {
+    if (closed) return;
+    long now = System.nanoTime();
+    SampleBatch out = batch;
+    if (anyDeadband) {
+      boolean[] report = new boolean[batch.size()];
+      int count = 0;
+      for (int i = 0; i < batch.size(); i++) {
+        if (shouldReport(batch, i, now)) {
+          report[i] = true;
+          count++;
+        }
+      }
+      if (count == 0) return;
+      if (count < batch.size()) {
+        SampleBatch.Builder b = SampleBatch.newBuilder(count).receiveTimeNanos(batch.receiveTimeNanos());
+        for (int i = 0; i < batch.size(); i++) {
+          if (!report[i]) continue;
+          Quality q = batch.quality(i);
+          Tag t = batch.tag(i);
+          if (q.isBad()) {
+            b.addBad(t, q, batch.sourceTimeNanos(i));
+          } else if (batch.value(i) instanceof Long) {
+            b.addLong(t, batch.longValue(i), q, batch.sourceTimeNanos(i));
+          } else if (batch.value(i) instanceof Double || batch.value(i) instanceof Boolean) {
+            b.add(t, batch.doubleValue(i), q, batch.sourceTimeNanos(i));
+          } else {
+            b.addObject(t, batch.value(i), q, batch.sourceTimeNanos(i));
+          }
+        }
+        out = b.build();
+      }
+    }
+    try {
+      listener.onSamples(out);
+    } catch (RuntimeException e) {
+      log.warn("sample listener of {} threw", device.uri(), e);
+    }
+  }
+
+  private boolean shouldReport(SampleBatch batch, int i, long now) {
+    Quality q = batch.quality(i);
+    double deadband = tags.get(i).deadband();
+    boolean report = deadband == 0 || q.isBad() || !q.equals(lastQuality[i])
+        || Math.abs(batch.doubleValue(i) - lastValue[i]) > deadband
+        || (heartbeatNanos > 0 && now - lastReported[i] >= heartbeatNanos);
+    if (report) {
+      lastQuality[i] = q;
+      lastValue[i] = batch.doubleValue(i);
+      lastReported[i] = now;
+    }
+    return report;
+  }
+
+  @Override
+  public List<Tag> tags() {
+    return tags;
+  }
+
+  @Override
+  public SubscriptionOptions options() {
+    return options;
+  }
+
+  @Override
+  public long overruns() {
+    return overruns.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    ScheduledFuture<?> f = next;
+    if (f != null) f.cancel(false);
+    device.removeSubscription(this);
+  }
+}

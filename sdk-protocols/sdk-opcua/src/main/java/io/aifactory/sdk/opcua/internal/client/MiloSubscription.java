@@ -1,0 +1,286 @@
+package io.aifactory.sdk.opcua.internal.client;
+
+import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
+
+import io.aifactory.sdk.core.Quality;
+import io.aifactory.sdk.core.SampleBatch;
+import io.aifactory.sdk.core.SampleListener;
+import io.aifactory.sdk.core.Subscription;
+import io.aifactory.sdk.core.SubscriptionOptions;
+import io.aifactory.sdk.core.Tag;
+import io.aifactory.sdk.opcua.internal.StatusMapping;
+import io.aifactory.sdk.opcua.internal.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.milo.opcua.sdk.client.OpcUaClient;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.MonitoredItemSynchronizationException;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
+import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
+import org.eclipse.milo.opcua.stack.core.types.structured.DataChangeFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscription of tags as one OPC UA subscription with a monitored item per tag. The desired state (tags and
+ * options) lives here; {@link #ensureCreated} makes the server match it, which is also how it is restored after
+ * Milo could not transfer it to a new session.
+ */
+final class MiloSubscription implements Subscription {
+  private static final Logger log = LoggerFactory.getLogger(MiloSubscription.class);
+
+  private final MiloDevice device;
+  private final List<Tag> tags;
+  private final SubscriptionOptions options;
+  private final SampleListener listener;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean gapOpen = new AtomicBoolean();
+  private final AtomicLong lost = new AtomicLong();
+  private OpcUaSubscription subscription;
+  /** The last row delivered per tag and when (System.nanoTime), for the heartbeat; guarded by {@code lastDelivered}. */
+  private final SampleBatch[] lastBatch;
+  private final int[] lastRow;
+  private final long[] lastDelivered;
+  private volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
+
+  MiloSubscription(MiloDevice device, List<Tag> tags, SubscriptionOptions options, SampleListener listener) {
+    this.device = device;
+    this.tags = tags;
+    this.options = options;
+    this.listener = listener;
+    this.lastBatch = new SampleBatch[tags.size()];
+    this.lastRow = new int[tags.size()];
+    this.lastDelivered = new long[tags.size()];
+  }
+
+  /** Starts the heartbeat, if the options ask for one: unchanged values are reported again at that period. */
+  void startHeartbeat(java.util.concurrent.ScheduledExecutorService executor) {
+    long period = options.heartbeat().toNanos();
+    if (period <= 0) return;
+    heartbeat = executor.scheduleAtFixedRate(this::beat, period / 2, Math.max(period / 2, 1_000_000),
+        java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private void beat() {
+    if (closed.get() || gapOpen.get()) return;
+    long period = options.heartbeat().toNanos();
+    long now = System.nanoTime();
+    SampleBatch.Builder rows = null;
+    synchronized (lastDelivered) {
+      for (int t = 0; t < tags.size(); t++) {
+        SampleBatch b = lastBatch[t];
+        if (b == null || now - lastDelivered[t] < period) continue;
+        if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
+        copyRow(rows, b, lastRow[t]);
+        lastDelivered[t] = now;
+      }
+    }
+    if (rows != null) deliver(rows.build());
+  }
+
+  private static void copyRow(SampleBatch.Builder rows, SampleBatch b, int i) {
+    Tag tag = b.tag(i);
+    Object v = b.value(i);
+    if (b.quality(i).isBad()) rows.addBad(tag, b.quality(i), b.sourceTimeNanos(i));
+    else if (v instanceof Long) rows.addLong(tag, (Long) v, b.quality(i), b.sourceTimeNanos(i));
+    else if (v instanceof Double || v instanceof Boolean) rows.add(tag, b.doubleValue(i), b.quality(i), b.sourceTimeNanos(i));
+    else rows.addObject(tag, v, b.quality(i), b.sourceTimeNanos(i));
+  }
+
+  private void remember(SampleBatch batch, int[] tagIndexes) {
+    if (heartbeat == null) return;
+    long now = System.nanoTime();
+    synchronized (lastDelivered) {
+      for (int r = 0; r < batch.size(); r++) {
+        int t = tagIndexes[r];
+        lastBatch[t] = batch;
+        lastRow[t] = r;
+        lastDelivered[t] = now;
+      }
+    }
+  }
+
+  @Override
+  public List<Tag> tags() {
+    return tags;
+  }
+
+  @Override
+  public SubscriptionOptions options() {
+    return options;
+  }
+
+  /** Returns how many times the server could not deliver notifications (OPC UA: notification data lost). */
+  @Override
+  public long overruns() {
+    return lost.get();
+  }
+
+  /** Creates the subscription and its items on the server unless they exist there; runs on the device's thread. */
+  synchronized void ensureCreated(OpcUaClient client) {
+    if (closed.get() || client != device.currentClient()) return;
+    try {
+      if (subscription == null || subscription.getClient() != client) {
+        subscription = newSubscription(client);
+      }
+      if (subscription.getSyncState() == OpcUaSubscription.SyncState.SYNCHRONIZED) return;
+      if (subscription.getSubscriptionId().isEmpty()) subscription.create();
+      try {
+        subscription.synchronizeMonitoredItems();
+      } catch (MonitoredItemSynchronizationException e) {
+        log.debug("{}: some monitored items failed", device.uri(), e);
+      }
+      reportFailedItems();
+    } catch (Exception e) {
+      log.warn("{}: cannot create subscription of {} tags, will retry at the next reconnect: {}", device.uri(),
+          tags.size(), e.toString());
+      markGap(Quality.bad(StatusMapping.reason(code(e)), code(e), "subscription not created: " + e));
+    }
+  }
+
+  private static long code(Exception e) {
+    return e instanceof org.eclipse.milo.opcua.stack.core.UaException
+        ? ((org.eclipse.milo.opcua.stack.core.UaException) e).getStatusCode().getValue() : StatusCodes.Bad_UnexpectedError;
+  }
+
+  private OpcUaSubscription newSubscription(OpcUaClient client) {
+    OpcUaSubscription s = new OpcUaSubscription(client, (double) options.publishingInterval().toMillis());
+    s.setSubscriptionListener(new Listener());
+    List<OpcUaMonitoredItem> items = new ArrayList<>(tags.size());
+    for (int i = 0; i < tags.size(); i++) {
+      Tag tag = tags.get(i);
+      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(device.nodeId(tag, client));
+      item.setSamplingInterval((double) options.samplingInterval().toMillis());
+      item.setQueueSize(uint(options.queueSize()));
+      item.setDiscardOldest(true);
+      if (tag.deadband() > 0) {
+        boolean percent = options.deadbandType() == SubscriptionOptions.DeadbandType.PERCENT;
+        // An absolute deadband is in the server's raw units; the tag's is in engineering units.
+        double deadband = percent ? tag.deadband() : tag.deadband() / Math.abs(tag.scale());
+        item.setFilter(new DataChangeFilter(DataChangeTrigger.StatusValue,
+            uint((percent ? DeadbandType.Percent : DeadbandType.Absolute).getValue()), deadband));
+      }
+      item.setUserObject(i);
+      items.add(item);
+    }
+    s.addMonitoredItems(items);
+    return s;
+  }
+
+  private void reportFailedItems() {
+    long now = device.options().nowNanos();
+    SampleBatch.Builder rows = null;
+    for (OpcUaMonitoredItem item : subscription.getMonitoredItems()) {
+      StatusCode result = item.getCreateResult().orElse(StatusCode.GOOD);
+      if (result.isGood()) continue;
+      if (rows == null) rows = SampleBatch.newBuilder(1).receiveTimeNanos(now);
+      Tag tag = tags.get((Integer) item.getUserObject().orElseThrow());
+      Quality q = StatusMapping.quality(result);
+      log.warn("{}: tag '{}' ({}) cannot be monitored: {}", device.uri(), tag.name(), tag.address(), q.detail());
+      rows.addBad(tag, q.isBad() ? q : Quality.bad(Quality.Reason.DEVICE_ERROR, result.getValue(), q.detail()), now);
+    }
+    if (rows != null) deliver(rows.build());
+  }
+
+  /** Called when a session is active again: the next interruption is a new gap to report. */
+  void sessionActive() {
+    gapOpen.set(false);
+  }
+
+  /** Reports every tag BAD once per interruption, so that a gap in the data is visible, never silent. */
+  void markGap(Quality quality) {
+    if (closed.get() || !gapOpen.compareAndSet(false, true)) return;
+    deliver(device.allBad(tags, quality));
+  }
+
+  private void deliver(SampleBatch batch) {
+    try {
+      listener.onSamples(batch);
+    } catch (RuntimeException e) {
+      log.warn("{}: sample listener threw", device.uri(), e);
+    }
+  }
+
+  private final class Listener implements OpcUaSubscription.SubscriptionListener {
+    @Override
+    public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+      if (closed.get()) return;
+      gapOpen.set(false);
+      long now = device.options().nowNanos();
+      SampleBatch.Builder rows = SampleBatch.newBuilder(items.size()).receiveTimeNanos(now);
+      int[] tagIndexes = new int[items.size()];
+      for (int i = 0; i < items.size(); i++) {
+        Object index = items.get(i).getUserObject().orElse(null);
+        if (!(index instanceof Integer)) continue;
+        DataValue v = values.get(i);
+        tagIndexes[rows.size()] = (Integer) index;
+        Values.addRow(rows, tags.get((Integer) index), v.getValue().getValue(), StatusMapping.quality(v.getStatusCode()),
+            MiloDevice.sourceTime(v, now));
+      }
+      if (rows.size() > 0) {
+        SampleBatch batch = rows.build();
+        remember(batch, tagIndexes);
+        deliver(batch);
+      }
+    }
+
+    @Override
+    public void onTransferFailed(OpcUaSubscription s, StatusCode status) {
+      log.info("{}: subscription not transferred to the new session ({}); creating it again", device.uri(),
+          StatusMapping.name(status.getValue()));
+      markGap(Quality.bad(Quality.Reason.DISCONNECTED, status.getValue(), "subscription lost with the session"));
+      OpcUaClient client = s.getClient();
+      device.runLater(() -> ensureCreated(client));
+    }
+
+    @Override
+    public void onStatusChanged(OpcUaSubscription s, StatusCode status) {
+      if ((status.getValue() & 0xFFFF0000L) == StatusCodes.Bad_Timeout) {
+        markGap(Quality.bad(Quality.Reason.TIMEOUT, status.getValue(), "subscription timed out on the server"));
+        OpcUaClient client = s.getClient();
+        device.runLater(() -> ensureCreated(client));
+      }
+    }
+
+    @Override
+    public void onWatchdogTimerElapsed(OpcUaSubscription s) {
+      markGap(Quality.bad(Quality.Reason.TIMEOUT, "no publish response from the server in time"));
+    }
+
+    @Override
+    public void onNotificationDataLost(OpcUaSubscription s) {
+      lost.incrementAndGet();
+      markGap(Quality.bad(Quality.Reason.DEVICE_ERROR, "the server lost notifications"));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) return;
+    if (heartbeat != null) heartbeat.cancel(false);
+    device.removed(this);
+    OpcUaSubscription s;
+    synchronized (this) {
+      s = subscription;
+    }
+    if (s != null && s.getSubscriptionId().isPresent()) {
+      s.deleteAsync().whenComplete((ok, e) -> {
+        if (e != null) log.debug("{}: deleting subscription failed", device.uri(), e);
+      });
+    }
+  }
+
+  void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      log.debug("{}: closing subscription failed", device.uri(), e);
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package io.aifactory.sdk.opcua.internal.security;
+
+import io.aifactory.sdk.core.ConfigurationException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.milo.opcua.stack.core.security.CertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.FileBasedCertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.util.CertificateUtil;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateBuilder;
+import org.eclipse.milo.opcua.stack.core.util.SelfSignedCertificateGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PKI folder in the conventional OPC UA layout:
+ *
+ * <pre>
+ * own/          this application's key and certificate (PKCS#12), created on first use
+ * trusted/certs peer certificates trusted explicitly
+ * trusted/crl
+ * issuers/certs CA certificates that may issue peer certificates
+ * issuers/crl
+ * rejected/     peer certificates refused; move one to trusted/certs to trust it
+ * </pre>
+ */
+public final class Pki {
+  private static final Logger log = LoggerFactory.getLogger(Pki.class);
+  private static final String ALIAS = "application";
+
+  private final Path dir;
+
+  private Pki(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Opens (and creates where missing) the PKI folder at {@code dir}.
+   *
+   * @throws ConfigurationException if the folders cannot be created
+   */
+  public static Pki open(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    Pki pki = new Pki(dir.toAbsolutePath());
+    try {
+      for (Path p : List.of(pki.ownDir(), pki.trustedDir(), pki.trustedCrlDir(), pki.issuersDir(), pki.issuersCrlDir(),
+          pki.rejectedDir())) {
+        Files.createDirectories(p);
+      }
+    } catch (IOException e) {
+      throw new ConfigurationException("", "cannot create the OPC UA PKI folder " + dir + ": " + e, e);
+    }
+    return pki;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path ownDir() {
+    return dir.resolve("own");
+  }
+
+  /** Returns {@code trusted/certs}, where trusted peer certificates go. */
+  public Path trustedDir() {
+    return dir.resolve("trusted").resolve("certs");
+  }
+
+  public Path trustedCrlDir() {
+    return dir.resolve("trusted").resolve("crl");
+  }
+
+  public Path issuersDir() {
+    return dir.resolve("issuers").resolve("certs");
+  }
+
+  public Path issuersCrlDir() {
+    return dir.resolve("issuers").resolve("crl");
+  }
+
+  public Path rejectedDir() {
+    return dir.resolve("rejected");
+  }
+
+  public DirectoryTrustList trustList() {
+    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir());
+  }
+
+  public CertificateQuarantine quarantine() {
+    return new FileBasedCertificateQuarantine(rejectedDir().toFile());
+  }
+
+  /** Copies a certificate into {@code trusted/certs} (e.g. a test trusting its peer). */
+  public void trust(X509Certificate certificate) {
+    trustList().addTrustedCertificate(certificate);
+  }
+
+  /**
+   * Returns this application's key pair and certificate from {@code own/<name>.p12}, creating them if missing or if
+   * the stored certificate names another ApplicationUri (peers check that the URI in the certificate is the one the
+   * application announces).
+   */
+  public ApplicationCertificate loadOrCreate(String name, String applicationUri, List<String> hostnames, char[] password) {
+    Path file = ownDir().resolve(name + ".p12");
+    if (Files.exists(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(in, password);
+        X509Certificate cert = (X509Certificate) ks.getCertificate(ALIAS);
+        PrivateKey key = (PrivateKey) ks.getKey(ALIAS, password);
+        String storedUri = CertificateUtil.getSanUri(cert).orElse("");
+        if (cert != null && key != null && storedUri.equals(applicationUri)) {
+          return new ApplicationCertificate(new KeyPair(cert.getPublicKey(), key), cert);
+        }
+        log.warn("{} holds a certificate for '{}', not '{}'; creating a new one", file, storedUri, applicationUri);
+      } catch (Exception e) {
+        throw new ConfigurationException("", "cannot read the application certificate " + file
+            + " (wrong key store password?): " + e.getMessage(), e);
+      }
+    }
+    try {
+      KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
+      SelfSignedCertificateBuilder builder = new SelfSignedCertificateBuilder(keyPair)
+          .setCommonName(name)
+          .setOrganization("AI Factory SDK")
+          .setApplicationUri(applicationUri);
+      for (String host : hostnames) {
+        if (isIpAddress(host)) builder.addIpAddress(host);
+        else builder.addDnsName(host);
+      }
+      X509Certificate cert = builder.build();
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, password);
+      ks.setKeyEntry(ALIAS, keyPair.getPrivate(), password, new Certificate[] {cert});
+      Path tmp = Files.createTempFile(ownDir(), name, ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        ks.store(out, password);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.write(ownDir().resolve(name + ".der"), cert.getEncoded());
+      log.info("created application certificate {} for {}", file, applicationUri);
+      return new ApplicationCertificate(keyPair, cert);
+    } catch (Exception e) {
+      throw new ConfigurationException("", "cannot create the application certificate " + file + ": " + e, e);
+    }
+  }
+
+  /** Returns the names this machine is reached by: localhost, 127.0.0.1 and the host's own name and address. */
+  public static List<String> localHostnames() {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of("localhost", "127.0.0.1"));
+    try {
+      InetAddress local = InetAddress.getLocalHost();
+      names.add(local.getHostName());
+      names.add(local.getHostAddress());
+    } catch (IOException e) {
+      log.debug("cannot resolve the local host name", e);
+    }
+    return List.copyOf(names);
+  }
+
+  static boolean isIpAddress(String host) {
+    return host.matches("[0-9.]+") || host.contains(":");
+  }
+
+  /** A key pair and its self-signed certificate. */
+  public static final class ApplicationCertificate {
+    private final KeyPair keyPair;
+    private final X509Certificate certificate;
+
+    ApplicationCertificate(KeyPair keyPair, X509Certificate certificate) {
+      this.keyPair = keyPair;
+      this.certificate = certificate;
+    }
+
+    public KeyPair keyPair() {
+      return keyPair;
+    }
+
+    public X509Certificate certificate() {
+      return certificate;
+    }
+  }
+}

@@ -1,0 +1,450 @@
+package io.aifactory.sdk.opcua.internal.server;
+
+import io.aifactory.sdk.core.AifactoryException;
+import io.aifactory.sdk.core.ConfigurationException;
+import io.aifactory.sdk.opcua.internal.security.DirectoryTrustList;
+import io.aifactory.sdk.opcua.internal.security.Pki;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.eclipse.milo.opcua.sdk.server.EndpointConfig;
+import org.eclipse.milo.opcua.sdk.server.ManagedNamespaceWithLifecycle;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServer;
+import org.eclipse.milo.opcua.sdk.server.OpcUaServerConfig;
+import org.eclipse.milo.opcua.sdk.server.Session;
+import org.eclipse.milo.opcua.sdk.server.identity.AnonymousIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.CompositeValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.UsernameIdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.identity.X509IdentityValidator;
+import org.eclipse.milo.opcua.sdk.server.subscriptions.Subscription;
+import org.eclipse.milo.opcua.stack.core.NodeIds;
+import org.eclipse.milo.opcua.stack.core.security.CertificateQuarantine;
+import org.eclipse.milo.opcua.stack.core.security.CertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.CertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.DefaultApplicationGroup;
+import org.eclipse.milo.opcua.stack.core.security.DefaultCertificateManager;
+import org.eclipse.milo.opcua.stack.core.security.DefaultServerCertificateValidator;
+import org.eclipse.milo.opcua.stack.core.security.MemoryCertificateStore;
+import org.eclipse.milo.opcua.stack.core.security.RsaSha256CertificateFactory;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
+import org.eclipse.milo.opcua.stack.core.types.builtin.LocalizedText;
+import org.eclipse.milo.opcua.stack.core.types.enumerated.MessageSecurityMode;
+import org.eclipse.milo.opcua.stack.core.types.structured.SetPublishingModeRequest;
+import org.eclipse.milo.opcua.stack.core.types.structured.UserTokenPolicy;
+import org.eclipse.milo.opcua.stack.core.util.validation.ValidationCheck;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransport;
+import org.eclipse.milo.opcua.stack.transport.server.tcp.OpcTcpServerTransportConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Milo server set up the way both our servers need: its own certificate kept in a PKI folder (the same one after
+ * a restart), client certificates checked against {@code trusted/} (refused ones copied to {@code rejected/}),
+ * anonymous and username users, endpoints for None (only if asked) and for Sign and SignAndEncrypt with each
+ * chosen policy, a namespace made afresh on every start, and fault injection. Not thread-safe for start/stop
+ * (callers serialise those); fault methods may be called from any thread.
+ */
+public final class EmbeddedServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
+
+  private final String bindAddress;
+  private final List<String> hostnames;
+  private final Path pkiDir;
+  private final String applicationUri;
+  private final String applicationName;
+  private final String productUri;
+  private final boolean securityNone;
+  private final Set<SecurityPolicy> securityPolicies;
+  private final boolean anonymous;
+  private final Map<String, String> users;
+  private final boolean trustAllClients;
+  private final boolean certificateUsers;
+  private final char[] keyStorePassword;
+  private final Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory;
+  private final FaultInjector faults = new FaultInjector();
+
+  private int port;
+  private Pki pki;
+  private X509Certificate certificate;
+  private DefaultCertificateManager certificateManager;
+  private volatile OpcUaServer server;
+  private ManagedNamespaceWithLifecycle namespace;
+  private boolean closed;
+
+  private EmbeddedServer(Builder b) {
+    this.port = b.port;
+    this.bindAddress = b.bindAddress;
+    this.hostnames = List.copyOf(b.hostnames);
+    this.pkiDir = Objects.requireNonNull(b.pkiDir, "pkiDir");
+    this.applicationUri = b.applicationUri;
+    this.applicationName = b.applicationName;
+    this.productUri = b.productUri;
+    this.securityNone = b.securityNone;
+    this.securityPolicies = Set.copyOf(b.securityPolicies);
+    this.anonymous = b.anonymous;
+    this.users = Map.copyOf(b.users);
+    this.trustAllClients = b.trustAllClients;
+    this.certificateUsers = b.certificateUsers;
+    this.keyStorePassword = b.keyStorePassword.toCharArray();
+    this.namespaceFactory = Objects.requireNonNull(b.namespaceFactory, "namespaceFactory");
+    if (!securityNone && securityPolicies.isEmpty()) {
+      throw new ConfigurationException("a server needs SecurityPolicy None or at least one secure policy");
+    }
+    if (!anonymous && users.isEmpty() && !certificateUsers) {
+      throw new ConfigurationException("a server needs anonymous access, a user or certificate users");
+    }
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Returns the port: the configured one, or the one chosen at the first start when configured as 0. */
+  public synchronized int port() {
+    return port;
+  }
+
+  public String applicationUri() {
+    return applicationUri;
+  }
+
+  /** Returns the server's application certificate (created or loaded at the first start), or null before it. */
+  public synchronized X509Certificate certificate() {
+    return certificate;
+  }
+
+  public synchronized Pki pki() {
+    if (pki == null) pki = Pki.open(pkiDir);
+    return pki;
+  }
+
+  /** Returns the running Milo server, or null while stopped. */
+  public OpcUaServer server() {
+    return server;
+  }
+
+  /** Returns the namespace of the running server, or null while stopped. */
+  public synchronized ManagedNamespaceWithLifecycle namespace() {
+    return namespace;
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /**
+   * Starts listening (again, on the same port after a stop).
+   *
+   * @throws AifactoryException if the port cannot be bound or the certificate cannot be made
+   */
+  public synchronized void start() {
+    if (closed) throw new IllegalStateException("server " + applicationUri + " is closed");
+    if (server != null) return;
+    if (port == 0) port = freePort();
+    if (certificateManager == null) initCertificates();
+    OpcUaServer s = new OpcUaServer(config(), profile -> new OpcTcpServerTransport(
+        OpcTcpServerTransportConfig.newBuilder().setChannelPipelineCustomizer(faults::install).build()));
+    ManagedNamespaceWithLifecycle ns = namespaceFactory.apply(s);
+    ns.startup();
+    try {
+      s.startup().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ns.shutdown();
+      throw new AifactoryException("interrupted while starting OPC UA server on port " + port, e);
+    } catch (ExecutionException | TimeoutException e) {
+      ns.shutdown();
+      s.shutdown();
+      Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      throw new AifactoryException("cannot start OPC UA server on port " + port + ": " + cause, cause);
+    }
+    namespace = ns;
+    server = s;
+    log.info("OPC UA server {} listening on opc.tcp://{}:{}", applicationUri, hostnames.get(0), port);
+  }
+
+  /** Stops listening and closes every connection and session; values live on in the caller's variables. */
+  public synchronized void stop() {
+    OpcUaServer s = server;
+    if (s == null) return;
+    server = null;
+    try {
+      s.shutdown().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("OPC UA server {} did not shut down cleanly", applicationUri, e);
+    }
+    if (namespace != null) namespace.shutdown();
+    namespace = null;
+    faults.dropConnections();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    stop();
+    closed = true;
+  }
+
+  /** Closes every client connection now; the server keeps listening. */
+  public void dropConnections() {
+    faults.dropConnections();
+  }
+
+  public void stall(boolean stalled) {
+    faults.stall(stalled);
+  }
+
+  public void delayReplies(Duration delay) {
+    faults.delayReplies(Objects.requireNonNull(delay, "delay"));
+  }
+
+  /** Closes every session (and its subscriptions) while keeping the connections. */
+  public void closeSessions() {
+    OpcUaServer s = server;
+    if (s == null) return;
+    for (Session session : s.getSessionManager().getAllSessions()) {
+      s.getSessionManager().killSession(session.getSessionId(), true);
+    }
+  }
+
+  /** Stops or resumes publishing on every subscription: clients then get keep-alives but no data. */
+  public void publishing(boolean enabled) {
+    OpcUaServer s = server;
+    if (s == null) return;
+    for (Subscription sub : s.getSubscriptions().values()) {
+      sub.setPublishingMode(new SetPublishingModeRequest(null, enabled, null));
+    }
+  }
+
+  public int connectionCount() {
+    return faults.connectionCount();
+  }
+
+  public int sessionCount() {
+    OpcUaServer s = server;
+    return s == null ? 0 : s.getSessionManager().getAllSessions().size();
+  }
+
+  private void initCertificates() {
+    Pki p = pki();
+    Pki.ApplicationCertificate own = p.loadOrCreate("server", applicationUri, hostnames, keyStorePassword);
+    certificate = own.certificate();
+    DirectoryTrustList trustList = p.trustList();
+    CertificateQuarantine quarantine = p.quarantine();
+    CertificateValidator validator = trustAllClients
+        ? (chain, uri, hostnames) -> log.debug("accepting client certificate {} (trustAllClients)",
+            chain.isEmpty() ? "-" : chain.get(0).getSubjectX500Principal())
+        : new DefaultServerCertificateValidator(trustList, EnumSet.of(ValidationCheck.APPLICATION_URI), quarantine);
+    MemoryCertificateStore store = new MemoryCertificateStore();
+    try {
+      store.set(NodeIds.RsaSha256ApplicationCertificateType,
+          new CertificateStore.Entry(own.keyPair().getPrivate(), new X509Certificate[] {own.certificate()}));
+      // The store already holds the certificate, so the factory is only asked if someone replaces it.
+      RsaSha256CertificateFactory factory = new RsaSha256CertificateFactory() {
+        @Override
+        protected X509Certificate[] createRsaSha256CertificateChain(java.security.KeyPair keyPair) {
+          return new X509Certificate[] {own.certificate()};
+        }
+      };
+      DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(trustList, store, factory, validator);
+      certificateManager = new DefaultCertificateManager(quarantine, group);
+    } catch (Exception e) {
+      throw new ConfigurationException("", "cannot set up the certificate of OPC UA server " + applicationUri + ": " + e, e);
+    }
+  }
+
+  private OpcUaServerConfig config() {
+    List<UserTokenPolicy> tokens = new ArrayList<>();
+    if (anonymous) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
+    if (!users.isEmpty()) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME);
+    if (certificateUsers) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_X509);
+
+    Set<EndpointConfig> endpoints = new LinkedHashSet<>();
+    for (String host : hostnames) {
+      EndpointConfig.Builder base = EndpointConfig.newBuilder()
+          .setBindAddress(bindAddress)
+          .setBindPort(port)
+          .setHostname(host)
+          .setPath("")
+          .setCertificate(certificate)
+          .addTokenPolicies(tokens.toArray(new UserTokenPolicy[0]));
+      if (securityNone) {
+        endpoints.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
+      }
+      for (SecurityPolicy policy : securityPolicies) {
+        endpoints.add(base.copy().setSecurityPolicy(policy).setSecurityMode(MessageSecurityMode.Sign).build());
+        endpoints.add(base.copy().setSecurityPolicy(policy).setSecurityMode(MessageSecurityMode.SignAndEncrypt).build());
+      }
+      // Clients ask for endpoints on the discovery path too.
+      endpoints.add(base.copy().setPath("/discovery").setSecurityPolicy(SecurityPolicy.None)
+          .setSecurityMode(MessageSecurityMode.None).build());
+    }
+
+    List<IdentityValidator> validators = new ArrayList<>();
+    if (anonymous) validators.add(AnonymousIdentityValidator.INSTANCE);
+    if (!users.isEmpty()) {
+      Map<String, String> credentials = users;
+      validators.add(new UsernameIdentityValidator(challenge -> {
+        String expected = credentials.get(challenge.getUsername());
+        return expected != null && java.security.MessageDigest.isEqual(
+            expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            challenge.getPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }));
+    }
+
+    if (certificateUsers) {
+      // A user certificate is accepted if it is in trusted/ (or, on a test server, always).
+      validators.add(new X509IdentityValidator(c -> trustAllClients || pki().trustList().getTrustedCertificates().contains(c)));
+    }
+
+    return OpcUaServerConfig.builder()
+        .setApplicationUri(applicationUri)
+        .setApplicationName(LocalizedText.english(applicationName))
+        .setProductUri(productUri)
+        .setEndpoints(endpoints)
+        .setCertificateManager(certificateManager)
+        .setIdentityValidator(new CompositeValidator(validators))
+        .build();
+  }
+
+  /**
+   * Returns a port that was free a moment ago. Milo announces the port in its endpoint URLs, which are fixed before
+   * it binds, so "port 0" is resolved here once and then kept for restarts.
+   */
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new AifactoryException("cannot find a free TCP port: " + e, e);
+    }
+  }
+
+  /** Builds an {@link EmbeddedServer}; pkiDir and the namespace factory are required. */
+  public static final class Builder {
+    private int port;
+    private String bindAddress = "0.0.0.0";
+    private List<String> hostnames = Pki.localHostnames();
+    private Path pkiDir;
+    private String applicationUri = "urn:aifactory:opcua:server";
+    private String applicationName = "AI Factory OPC UA server";
+    private String productUri = "urn:aifactory:sdk";
+    private boolean securityNone;
+    private Set<SecurityPolicy> securityPolicies = EnumSet.of(SecurityPolicy.Basic256Sha256,
+        SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss);
+    private boolean anonymous = true;
+    private final Map<String, String> users = new LinkedHashMap<>();
+    private boolean trustAllClients;
+    private boolean certificateUsers;
+    private String keyStorePassword = "aifactory";
+    private Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory;
+
+    private Builder() {}
+
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port not in [0, 65535]: " + port);
+      this.port = port;
+      return this;
+    }
+
+    public Builder bindAddress(String bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** Sets the host names endpoints are announced with and the certificate is made for; the first is the main one. */
+    public Builder hostnames(List<String> hostnames) {
+      if (hostnames.isEmpty()) throw new IllegalArgumentException("hostnames is empty");
+      this.hostnames = List.copyOf(hostnames);
+      return this;
+    }
+
+    public Builder pkiDir(Path pkiDir) {
+      this.pkiDir = Objects.requireNonNull(pkiDir, "pkiDir");
+      return this;
+    }
+
+    public Builder applicationUri(String applicationUri) {
+      this.applicationUri = Objects.requireNonNull(applicationUri, "applicationUri");
+      return this;
+    }
+
+    public Builder applicationName(String applicationName) {
+      this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
+      return this;
+    }
+
+    public Builder productUri(String productUri) {
+      this.productUri = Objects.requireNonNull(productUri, "productUri");
+      return this;
+    }
+
+    public Builder securityNone(boolean securityNone) {
+      this.securityNone = securityNone;
+      return this;
+    }
+
+    public Builder securityPolicies(Set<SecurityPolicy> policies) {
+      for (SecurityPolicy p : policies) {
+        if (p == SecurityPolicy.None) throw new IllegalArgumentException("use securityNone(true) for SecurityPolicy None");
+      }
+      this.securityPolicies = policies.isEmpty() ? EnumSet.noneOf(SecurityPolicy.class) : EnumSet.copyOf(policies);
+      return this;
+    }
+
+    public Builder anonymous(boolean anonymous) {
+      this.anonymous = anonymous;
+      return this;
+    }
+
+    public Builder user(String username, String password) {
+      users.put(Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
+      return this;
+    }
+
+    /** Accepts every client certificate (a test server only); otherwise clients must be in {@code trusted/}. */
+    public Builder trustAllClients(boolean trustAllClients) {
+      this.trustAllClients = trustAllClients;
+      return this;
+    }
+
+    /** Accepts users who log in with an X.509 certificate that is in {@code trusted/}. */
+    public Builder certificateUsers(boolean certificateUsers) {
+      this.certificateUsers = certificateUsers;
+      return this;
+    }
+
+    public Builder keyStorePassword(String keyStorePassword) {
+      this.keyStorePassword = Objects.requireNonNull(keyStorePassword, "keyStorePassword");
+      return this;
+    }
+
+    public Builder namespace(Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory) {
+      this.namespaceFactory = Objects.requireNonNull(namespaceFactory, "namespaceFactory");
+      return this;
+    }
+
+    public EmbeddedServer build() {
+      return new EmbeddedServer(this);
+    }
+  }
+}

@@ -1,0 +1,276 @@
+package io.aifactory.sdk.opcua.server;
+
+import io.aifactory.sdk.core.DataType;
+import io.aifactory.sdk.core.Quality;
+import io.aifactory.sdk.core.Tag;
+import io.aifactory.sdk.opcua.internal.NodeIdAddress;
+import io.aifactory.sdk.opcua.internal.Values;
+import io.aifactory.sdk.opcua.internal.server.EmbeddedServer;
+import io.aifactory.sdk.opcua.internal.server.ServerVariable;
+import io.aifactory.sdk.opcua.internal.server.TagNamespace;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
+import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
+import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
+
+/**
+ * An OPC UA server that publishes AI results as read-only variables in its own namespace, with the same security
+ * rules as the client: its own certificate in a PKI folder, client certificates trusted through {@code trusted/},
+ * users with passwords, and SecurityPolicy None only if enabled.
+ *
+ * <p>Variables are named with dotted names, which become folders: {@code Line1.AnomalyScore} is variable
+ * {@code AnomalyScore} in folder {@code Line1}, NodeId {@code nsu=<namespaceUri>;s=Line1.AnomalyScore} (namespace
+ * index 2 on this server).
+ *
+ * <pre>{@code
+ * try (OpcUaResultServer results = OpcUaResultServer.newBuilder()
+ *     .port(4840)
+ *     .pkiDir(Path.of("/var/lib/acme/pki"))
+ *     .anonymous(false)
+ *     .user("scada", secretFromVault)
+ *     .pipelineResults("Line1")
+ *     .build()) {
+ *   results.start();
+ *   results.publish("Line1.AnomalyScore", 0.93);
+ *   results.publish("Line1.AlarmState", true);
+ * }
+ * }</pre>
+ */
+public final class OpcUaResultServer implements AutoCloseable {
+  /** The variables {@link Builder#pipelineResults(String)} adds, after the prefix and a dot. */
+  public static final String ANOMALY_SCORE = "AnomalyScore";
+  public static final String ALARM_STATE = "AlarmState";
+  public static final String PREDICTED_VALUE = "PredictedValue";
+  public static final String MODEL_NAME = "ModelName";
+  public static final String MODEL_VERSION = "ModelVersion";
+  public static final String INFERENCE_LATENCY_MILLIS = "InferenceLatencyMillis";
+
+  private final String namespaceUri;
+  private final Map<String, ServerVariable> variables;
+  private final EmbeddedServer server;
+
+  private OpcUaResultServer(Builder b) {
+    this.namespaceUri = b.namespaceUri;
+    Map<String, ServerVariable> vars = new LinkedHashMap<>();
+    for (Map.Entry<String, DataType> e : b.variables.entrySet()) {
+      String name = e.getKey();
+      Tag tag = Tag.of(name, "nsu=" + namespaceUri + ";s=" + name, e.getValue());
+      vars.put(name, new ServerVariable(tag, NodeIdAddress.parse(tag), List.of(name.split("\\.")), false,
+          Double.NaN, Double.NaN, Values.zero(tag), null));
+    }
+    this.variables = vars;
+    List<ServerVariable> list = new ArrayList<>(vars.values());
+    EmbeddedServer.Builder sb = EmbeddedServer.newBuilder()
+        .port(b.port)
+        .pkiDir(b.pkiDir)
+        .applicationUri(b.applicationUri)
+        .applicationName(b.applicationName)
+        .securityNone(b.securityNone)
+        .anonymous(b.anonymous)
+        .namespace(s -> new TagNamespace(s, namespaceUri, list));
+    if (b.bindAddress != null) sb.bindAddress(b.bindAddress);
+    if (b.hostnames != null) sb.hostnames(b.hostnames);
+    b.users.forEach(sb::user);
+    this.server = sb.build();
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Starts listening; creates the server certificate in {@code own/} on first use. */
+  public void start() {
+    server.start();
+  }
+
+  /** Stops listening; values are kept for the next start. */
+  public void stop() {
+    server.stop();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** Returns {@code opc.tcp://<host>:<port>}, the URI clients connect to; the port is known once started. */
+  public URI uri() {
+    return URI.create("opc.tcp://localhost:" + server.port());
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String namespaceUri() {
+    return namespaceUri;
+  }
+
+  /** Returns the NodeId string clients use for a variable, e.g. {@code nsu=urn:…;s=Line1.AnomalyScore}. */
+  public String nodeId(String name) {
+    return variable(name).tag().address();
+  }
+
+  /** Returns the server's application certificate (for a client's {@code trusted/} folder); null before start. */
+  public X509Certificate certificate() {
+    return server.certificate();
+  }
+
+  /** Returns the folder whose {@code certs/} holds the client certificates this server trusts. */
+  public Path trustedDir() {
+    return server.pki().trustedDir();
+  }
+
+  /** Returns the folder where refused client certificates land. */
+  public Path rejectedDir() {
+    return server.pki().rejectedDir();
+  }
+
+  /** Returns the names of the published variables, in declaration order. */
+  public List<String> names() {
+    return List.copyOf(variables.keySet());
+  }
+
+  /**
+   * Publishes a value: a {@code Number}, {@code Boolean} or {@code String} matching the variable's type. Subscribed
+   * clients see it at their next sampling.
+   *
+   * @throws IllegalArgumentException naming the variable if it is unknown or the value does not fit its type
+   */
+  public void publish(String name, Object value) {
+    ServerVariable v = variable(name);
+    v.set(Values.toRaw(v.tag(), value));
+  }
+
+  /** Marks a variable's value as not trustworthy (e.g. the model stalled), keeping its last value. */
+  public void publishQuality(String name, Quality quality) {
+    ServerVariable v = variable(name);
+    long raw = quality.rawStatus() != 0 ? quality.rawStatus()
+        : quality.isGood() ? StatusCode.GOOD.getValue()
+        : quality.isBad() ? StatusCode.BAD.getValue() : StatusCode.UNCERTAIN.getValue();
+    DateTime now = DateTime.now();
+    v.set(new DataValue(new Variant(v.value().getValue().getValue()), new StatusCode(raw), now, now));
+  }
+
+  /** Returns the value last published, in the form {@code Sample.value()} uses. */
+  public Object get(String name) {
+    ServerVariable v = variable(name);
+    return Values.toEngineering(v.tag(), v.value().getValue().getValue());
+  }
+
+  private ServerVariable variable(String name) {
+    ServerVariable v = variables.get(Objects.requireNonNull(name, "name"));
+    if (v == null) throw new IllegalArgumentException("no result variable '" + name + "' (known: " + variables.keySet() + ")");
+    return v;
+  }
+
+  /** Builds an {@link OpcUaResultServer}; the PKI folder and at least one variable are required. */
+  public static final class Builder {
+    private int port = 4840;
+    private String bindAddress;
+    private List<String> hostnames;
+    private Path pkiDir;
+    private String namespaceUri = "urn:aifactory:ai-results";
+    private String applicationUri = "urn:aifactory:ai-results:server";
+    private String applicationName = "AI Factory results server";
+    private boolean securityNone;
+    private boolean anonymous = true;
+    private final Map<String, String> users = new LinkedHashMap<>();
+    private final Map<String, DataType> variables = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** Sets the port; 0 picks a free one at the first start and keeps it across restarts. Default 4840. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) throw new IllegalArgumentException("port not in [0, 65535]: " + port);
+      this.port = port;
+      return this;
+    }
+
+    public Builder bindAddress(String bindAddress) {
+      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+      return this;
+    }
+
+    /** Sets the host names in endpoint URLs and the server certificate; default: this machine's names. */
+    public Builder hostnames(List<String> hostnames) {
+      this.hostnames = List.copyOf(hostnames);
+      return this;
+    }
+
+    /** Sets the PKI folder: {@code own/} (this server's certificate), {@code trusted/}, {@code rejected/}. */
+    public Builder pkiDir(Path pkiDir) {
+      this.pkiDir = Objects.requireNonNull(pkiDir, "pkiDir");
+      return this;
+    }
+
+    public Builder namespaceUri(String namespaceUri) {
+      this.namespaceUri = Objects.requireNonNull(namespaceUri, "namespaceUri");
+      return this;
+    }
+
+    public Builder applicationUri(String applicationUri) {
+      this.applicationUri = Objects.requireNonNull(applicationUri, "applicationUri");
+      return this;
+    }
+
+    public Builder applicationName(String applicationName) {
+      this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
+      return this;
+    }
+
+    /** Also offers SecurityPolicy None (unencrypted); off by default. */
+    public Builder securityNone(boolean securityNone) {
+      this.securityNone = securityNone;
+      return this;
+    }
+
+    /** Allows anonymous clients; on by default. */
+    public Builder anonymous(boolean anonymous) {
+      this.anonymous = anonymous;
+      return this;
+    }
+
+    /** Adds a user; the password is never logged. */
+    public Builder user(String username, String password) {
+      users.put(Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
+      return this;
+    }
+
+    /** Adds a read-only variable; a dotted name places it in folders. */
+    public Builder variable(String name, DataType type) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(type, "type");
+      if (name.isBlank()) throw new IllegalArgumentException("variable name is empty");
+      if (variables.putIfAbsent(name, type) != null) throw new IllegalArgumentException("variable '" + name + "' added twice");
+      return this;
+    }
+
+    /**
+     * Adds the usual results of one pipeline under {@code prefix}: AnomalyScore (float64), AlarmState (bool),
+     * PredictedValue (float64), ModelName and ModelVersion (string), InferenceLatencyMillis (float64).
+     */
+    public Builder pipelineResults(String prefix) {
+      return variable(prefix + "." + ANOMALY_SCORE, DataType.FLOAT64)
+          .variable(prefix + "." + ALARM_STATE, DataType.BOOL)
+          .variable(prefix + "." + PREDICTED_VALUE, DataType.FLOAT64)
+          .variable(prefix + "." + MODEL_NAME, DataType.STRING)
+          .variable(prefix + "." + MODEL_VERSION, DataType.STRING)
+          .variable(prefix + "." + INFERENCE_LATENCY_MILLIS, DataType.FLOAT64);
+    }
+
+    public OpcUaResultServer build() {
+      if (pkiDir == null) throw new IllegalStateException("pkiDir is not set");
+      if (variables.isEmpty()) throw new IllegalStateException("no variables to publish");
+      return new OpcUaResultServer(this);
+    }
+  }
+}

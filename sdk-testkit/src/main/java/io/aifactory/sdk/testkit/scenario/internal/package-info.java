@@ -1,0 +1,2 @@
+/** Implementation of the scenario file format; not public API. */
+package io.aifactory.sdk.testkit.scenario.internal;

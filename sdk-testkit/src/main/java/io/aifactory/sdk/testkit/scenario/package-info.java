@@ -1,0 +1,33 @@
+/**
+ * Scenarios: a simulated plant described once (devices, tags, signals, anomalies, faults), loaded from JSON by
+ * {@link io.aifactory.sdk.testkit.scenario.Scenarios} and run by a
+ * {@link io.aifactory.sdk.testkit.scenario.ScenarioRunner} against the simulator of each device's kind
+ * ({@code modbus}, {@code opcua}; more through {@link io.aifactory.sdk.testkit.scenario.SimulatorFactory}). A
+ * {@link io.aifactory.sdk.testkit.scenario.Recording} samples the same signals without simulators, labelled with
+ * the scenario's events, as training data.
+ *
+ * <h2>The reference scenario: {@code spindle-line}</h2>
+ * Three CNC spindles, seed 42, published every 100 ms:
+ * <table>
+ *   <caption>Devices</caption>
+ *   <tr><th>device</th><th>kind</th><th>tags (N = 1, 2, 3)</th></tr>
+ *   <tr><td>{@code line-plc}</td><td>modbus, unit 1</td>
+ *       <td>{@code spindleN.speed} (rpm), {@code spindleN.motorCurrent} (A), {@code spindleN.temperature} (°C),
+ *       {@code spindleN.vibrationRms} (mm/s): float32 holding registers from {@code 10 × (N − 1)}, two each in that
+ *       order; {@code spindleN.feedOverride} (%, uint16 at {@code 10 × (N − 1) + 8}), not driven, starts at 100,
+ *       keeps what clients write</td></tr>
+ *   <tr><td>{@code condition-monitor}</td><td>opcua</td>
+ *       <td>the same four quantities as {@code ns=2;s=SpindleN.Speed}, {@code .MotorCurrent}, {@code .Temperature},
+ *       {@code .VibrationRms} (same values as over Modbus), and {@code spindleN.vibration},
+ *       {@code ns=2;s=SpindleN.Vibration}: a float32[256] waveform frame in g sampled at 2560 Hz (10 Hz per
+ *       FFT bin)</td></tr>
+ * </table>
+ * Spindles 1 and 2 run at 6000 rpm (1x = 100 Hz), spindle 3 at 9000 rpm (150 Hz). Timeline: at 90 s spindle 3's
+ * motor current spikes by 8 A for 0.5 s; from 120 s spindle 2 develops an outer-race bearing fault: a 370 Hz defect
+ * tone (FFT bin 37) grows in its waveform by 0.005 g/s up to 1 g, its vibration RMS rises by 0.01 mm/s per second
+ * up to +2.5, and its temperature drifts up by 0.02 °C/s; at 600 s the Modbus PLC drops its connections once.
+ * The scenario's events name these moments ({@code spindle3.chip}, {@code spindle2.bearingFault},
+ * {@code line-plc.connectionDrop}), so a test can ask {@code plant.scenario().event("spindle2.bearingFault").at()}
+ * instead of hard-coding 120 s.
+ */
+package io.aifactory.sdk.testkit.scenario;
