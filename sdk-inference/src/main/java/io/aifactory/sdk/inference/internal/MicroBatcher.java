@@ -41,6 +41,8 @@ public final class MicroBatcher implements BatchingSession {
   private final BatchingOptions options;
   private final List<TensorSpec> inputSpecs;
   private final List<TensorSpec> outputSpecs;
+  private final java.util.Set<String> inputNames = new java.util.LinkedHashSet<>();
+  private final java.util.Set<String> outputNames = new java.util.LinkedHashSet<>();
   private final TensorBuffer[] batchInputs;
   private final TensorBuffer[] batchOutputs;
   private final Queue<Request> queue = new ConcurrentLinkedQueue<>();
@@ -62,6 +64,8 @@ public final class MicroBatcher implements BatchingSession {
     this.options = options;
     this.inputSpecs = session.description().inputs();
     this.outputSpecs = session.description().outputs();
+    inputSpecs.forEach(t -> inputNames.add(t.name()));
+    outputSpecs.forEach(t -> outputNames.add(t.name()));
     checkBatchable("input", inputSpecs);
     checkBatchable("output", outputSpecs);
     this.batchInputs = allocate(inputSpecs, options.maxBatchSize());
@@ -123,9 +127,9 @@ public final class MicroBatcher implements BatchingSession {
   public CompletableFuture<Void> submit(Map<String, TensorBuffer> sample, Map<String, TensorBuffer> outputs) {
     TensorBuffer[] out = new TensorBuffer[outputSpecs.size()];
     for (String given : outputs.keySet()) {
-      if (outputSpecs.stream().noneMatch(s -> s.name().equals(given))) {
+      if (!outputNames.contains(given)) {
         throw new InferenceException("model " + name + ": unknown output \"" + given + "\"; the model's outputs are "
-            + outputSpecs.stream().map(TensorSpec::name).toList());
+            + outputNames);
       }
     }
     for (int i = 0; i < out.length; i++) {
@@ -147,9 +151,9 @@ public final class MicroBatcher implements BatchingSession {
 
   private TensorBuffer[] checkSample(Map<String, TensorBuffer> sample) {
     for (String given : sample.keySet()) {
-      if (inputSpecs.stream().noneMatch(s -> s.name().equals(given))) {
+      if (!inputNames.contains(given)) {
         throw new InferenceException("model " + name + ": unknown input \"" + given + "\"; the model's inputs are "
-            + inputSpecs.stream().map(TensorSpec::name).toList());
+            + inputNames);
       }
     }
     TensorBuffer[] in = new TensorBuffer[inputSpecs.size()];
