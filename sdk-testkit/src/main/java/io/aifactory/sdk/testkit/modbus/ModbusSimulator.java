@@ -59,6 +59,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final boolean rtuOverTcp;
   private final WordOrder wordOrder;
   private final Clock clock;
+  private final int maxRegistersPerRequest;
   private final Map<Integer, Unit> units;
   private final Map<String, Entry> entries;
   private final List<Tag> tags;
@@ -81,6 +82,7 @@ public final class ModbusSimulator implements SimulatedServer {
     this.rtuOverTcp = b.rtuOverTcp;
     this.wordOrder = b.wordOrder;
     this.clock = b.clock;
+    this.maxRegistersPerRequest = b.maxRegistersPerRequest;
     this.port = b.port;
     this.units = new TreeMap<>();
     this.entries = new LinkedHashMap<>();
@@ -443,7 +445,7 @@ public final class ModbusSimulator implements SimulatedServer {
       case 3:
       case 4: {
         ModbusTable table = ModbusTable.fromReadFunctionCode(fc);
-        int max = table.isBits() ? 2000 : 125;
+        int max = table.isBits() ? 2000 : maxRegistersPerRequest;
         if (second < 1 || second > max) return error(fc, ModbusExceptionCode.ILLEGAL_DATA_VALUE.code());
         if (address + second > 65536) return error(fc, ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code());
         int code = injected(unitId, table, address, second);
@@ -488,7 +490,7 @@ public final class ModbusSimulator implements SimulatedServer {
       case 15:
       case 16: {
         boolean bits = fc == 15;
-        int max = bits ? 1968 : 123;
+        int max = bits ? 1968 : Math.min(123, maxRegistersPerRequest);
         int bytes = pdu.length > 5 ? pdu[5] & 0xff : -1;
         int expected = bits ? (second + 7) / 8 : second * 2;
         if (second < 1 || second > max || bytes != expected || pdu.length != 6 + bytes) {
@@ -638,8 +640,21 @@ public final class ModbusSimulator implements SimulatedServer {
     private boolean rtuOverTcp;
     private WordOrder wordOrder = WordOrder.ABCD;
     private Clock clock = Clock.systemUTC();
+    private int maxRegistersPerRequest = 125;
 
     private Builder() {}
+
+    /**
+     * Sets how many registers one request may read (or write), like a small PLC that answers ILLEGAL_DATA_VALUE to
+     * longer requests; 125 (the protocol's limit) by default.
+     */
+    public Builder maxRegistersPerRequest(int maxRegistersPerRequest) {
+      if (maxRegistersPerRequest < 1 || maxRegistersPerRequest > 125) {
+        throw new IllegalArgumentException("maxRegistersPerRequest not in 1..125: " + maxRegistersPerRequest);
+      }
+      this.maxRegistersPerRequest = maxRegistersPerRequest;
+      return this;
+    }
 
     /**
      * Adds a unit id and the tags it holds.

@@ -57,7 +57,9 @@ public final class ModbusDevice implements Device {
   private final ModbusSettings settings;
   private final DeviceOptions options;
   private final Supplier<Transport> transports;
-  private final RequestPlanner planner;
+  /** Per-request limits, lowered when the device answers ILLEGAL_DATA_VALUE to a merged request. */
+  private volatile int registerLimit;
+  private volatile int bitLimit;
   private final ConnectionTracker tracker;
   private final Holes holes = new Holes();
   private final Quality disconnected;
@@ -80,7 +82,8 @@ public final class ModbusDevice implements Device {
     this.settings = settings;
     this.options = options;
     this.transports = transportFactory(settings);
-    this.planner = settings.planner();
+    this.registerLimit = settings.maxRegisters;
+    this.bitLimit = settings.maxBits;
     this.tracker = new ConnectionTracker(this);
     this.disconnected = Quality.bad(Quality.Reason.DISCONNECTED, "no connection to " + uri);
   }
@@ -157,7 +160,7 @@ public final class ModbusDevice implements Device {
       orders[i] = addresses[i].wordOrder(settings.wordOrder);
       units[i] = settings.unit;
     }
-    return planner.plan(tags, addresses, orders, units, holes);
+    return new RequestPlanner(registerLimit, bitLimit, settings.maxGap).plan(tags, addresses, orders, units, holes);
   }
 
   @Override
@@ -229,12 +232,24 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  /** A span was answered with an exception: split a merged span refused for its address, else mark its tags. */
+  /**
+   * A span was answered with an exception. ILLEGAL_DATA_ADDRESS for a merged span: read its tags one by one and
+   * remember the hole. ILLEGAL_DATA_VALUE for a merged span: the device takes fewer registers (or bits) per request
+   * than planned, so halve the limit for later plans and read this span's tags one by one. Anything else: its tags
+   * are BAD with the code.
+   */
   private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
     boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
+    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.count > 1) {
+      lowerLimit(span);
+      if (merged) {
+        splitAndRetry(plan, span, false);
+        return;
+      }
+    }
     if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code() && merged) {
       log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
-      splitAndRetry(plan, span);
+      splitAndRetry(plan, span, true);
     } else {
       if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
       mark(plan, span.items, deviceError(e));
@@ -298,7 +313,23 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  private void splitAndRetry(ReadPlan plan, ReadPlan.Span span) {
+  private void lowerLimit(ReadPlan.Span span) {
+    int lowered = Math.max(1, Math.min(span.count, span.limit) / 2);
+    if (span.table.isBits()) {
+      if (lowered >= bitLimit) return;
+      bitLimit = lowered;
+    } else {
+      if (lowered >= registerLimit) return;
+      registerLimit = lowered;
+    }
+    log.info("{} refused {} with ILLEGAL_DATA_VALUE; planning at most {} {} per request from now on", uri, span, lowered,
+        span.table.isBits() ? "bits" : "registers");
+    holes.invalidate();
+  }
+
+  /** Reads a span's tags one by one; with {@code learnGaps}, a refusal that no tag explains makes its gaps holes. */
+  private void splitAndRetry(ReadPlan plan, ReadPlan.Span span, boolean learnGaps) {
+    int limit = span.table.isBits() ? bitLimit : registerLimit;
     boolean anyRefused = false;
     for (int i : span.items) {
       ModbusAddress a = plan.addresses[i];
@@ -307,7 +338,7 @@ public final class ModbusDevice implements Device {
         continue;
       }
       try {
-        fetch(span.unit, span.table, a.offset(), a.width(), span.limit, span.buffer, a.offset() - span.start);
+        fetch(span.unit, span.table, a.offset(), a.width(), limit, span.buffer, a.offset() - span.start);
         plan.scratch[i] = null;
       } catch (ModbusDeviceException e) {
         plan.scratch[i] = deviceError(e);
@@ -320,7 +351,7 @@ public final class ModbusDevice implements Device {
         lost(e);
       }
     }
-    if (!anyRefused) {
+    if (learnGaps && !anyRefused) {
       // Every tag alone was fine, so the device refused an address in a gap the span bridged.
       int end = span.start;
       List<int[]> ranges = new ArrayList<>();
