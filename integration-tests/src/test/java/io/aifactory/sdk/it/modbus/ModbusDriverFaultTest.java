@@ -265,6 +265,18 @@ class ModbusDriverFaultTest {
   }
 
   @Test
+  void shouldCloseFromItsOwnListenerWithoutWaitingForItself() {
+    open(false);
+    java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+    device.subscribe(TAGS, SubscriptionOptions.every(Duration.ofMillis(20)), batch -> {
+      device.close();
+      closed.complete(null);
+    });
+    closed.orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(ConnectionState.CLOSED, device.state());
+  }
+
+  @Test
   void shouldFailPendingOperationsWhenClosed() {
     open(false);
     plc.stall(true);

@@ -69,6 +69,7 @@ public final class ModbusDevice implements Device {
   private volatile ReadPlan recentPlan;
   private volatile boolean closed;
   private ThreadPoolExecutor io;
+  private volatile Thread ioThread;
   private ScheduledThreadPoolExecutor scheduler;
 
   // I/O thread only
@@ -111,7 +112,12 @@ public final class ModbusDevice implements Device {
   /** Starts the device's threads and its first connection attempt; called once by the driver. */
   void start() {
     String name = uri.toString();
-    io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("modbus-io " + name));
+    ThreadFactory ioFactory = daemon("modbus-io " + name);
+    io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = ioFactory.newThread(r);
+      ioThread = t;
+      return t;
+    });
     scheduler = new ScheduledThreadPoolExecutor(1, daemon("modbus-poll " + name));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -730,6 +736,11 @@ public final class ModbusDevice implements Device {
       transport = null;
     });
     io.shutdown();
+    if (Thread.currentThread() == ioThread) {
+      // Closed from a listener on the I/O thread: it cannot wait for itself; it ends when this task returns.
+      tracker.transition(ConnectionState.CLOSED, null);
+      return;
+    }
     try {
       if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
     } catch (InterruptedException e) {
