@@ -76,13 +76,20 @@ public final class ModbusDevice implements Device {
   private final byte[] request = new byte[260];
   private final byte[] response = new byte[260];
   private Transport transport;
+  /** The transport in use and when its current exchange began (0 when idle), for the watchdog. */
+  private volatile Transport watched;
+  private volatile long exchangeStartedNanos;
   private int attempts;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
+    this(settings, options, transportFactory(settings));
+  }
+
+  ModbusDevice(ModbusSettings settings, DeviceOptions options, Supplier<Transport> transports) {
     this.uri = settings.uri;
     this.settings = settings;
     this.options = options;
-    this.transports = transportFactory(settings);
+    this.transports = transports;
     this.registerLimit = settings.maxRegisters;
     this.bitLimit = settings.maxBits;
     this.tracker = new ConnectionTracker(this);
@@ -122,6 +129,25 @@ public final class ModbusDevice implements Device {
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     runOnIo(this::connect);
+    long period = Math.max(50, settings.requestTimeout.toMillis());
+    scheduler.scheduleAtFixedRate(this::watchdog, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Every exchange has its own timeout, but a transport we do not control (j2mod's serial layer) has been seen to
+   * block forever. If one exchange outlives twice its timeout, close the transport from here: the blocked read
+   * fails, and the I/O thread treats it as a lost connection.
+   */
+  private void watchdog() {
+    long started = exchangeStartedNanos;
+    Transport t = watched;
+    if (started == 0 || t == null) return;
+    long limit = 2 * settings.requestTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    if (System.nanoTime() - started > limit) {
+      log.warn("{}: an exchange on {} has not returned for {} ms; closing the connection", uri, t.describe(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      t.close();
+    }
   }
 
   private static ThreadFactory daemon(String name) {
@@ -290,6 +316,7 @@ public final class ModbusDevice implements Device {
         continue;
       }
       int received = 0;
+      exchangeStartedNanos = System.nanoTime();
       try {
         for (int k = 0; k < n; k++) {
           ReadPlan.Span s = window[k];
@@ -299,6 +326,7 @@ public final class ModbusDevice implements Device {
         for (; received < n; received++) {
           ReadPlan.Span s = window[received];
           refused[received] = null;
+          exchangeStartedNanos = System.nanoTime();
           int len = transport.receive(tokens[received], s.unit, response);
           try {
             checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
@@ -312,6 +340,8 @@ public final class ModbusDevice implements Device {
         Quality q = transportError(e);
         for (int k = received; k < n; k++) mark(plan, window[k].items, q);
         lost(e);
+      } finally {
+        exchangeStartedNanos = 0;
       }
       for (int k = 0; k < received; k++) {
         if (refused[k] != null) handleRefusal(plan, window[k], refused[k]);
@@ -430,7 +460,12 @@ public final class ModbusDevice implements Device {
   private int transact(int unit, int length, String what) throws IOException {
     requestCount.incrementAndGet();
     int fc = request[0] & 0xff;
-    return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+    exchangeStartedNanos = System.nanoTime();
+    try {
+      return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+    } finally {
+      exchangeStartedNanos = 0;
+    }
   }
 
   /** Throws for an exception reply or a reply to another function code; returns {@code len}. */
@@ -670,6 +705,7 @@ public final class ModbusDevice implements Device {
     try {
       t.connect();
       transport = t;
+      watched = t;
       attempts = 0;
       tracker.transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
@@ -685,6 +721,7 @@ public final class ModbusDevice implements Device {
     if (transport == null) return;
     transport.close();
     transport = null;
+    watched = null;
     attempts = 1;
     tracker.transition(ConnectionState.DISCONNECTED, cause);
     scheduleReconnect();
