@@ -202,6 +202,21 @@ class ModbusDriverFaultTest {
   }
 
   @Test
+  void shouldKeepPollingThroughMalformedRepliesAndRecover() {
+    open(false);
+    List<SampleBatch> batches = new CopyOnWriteArrayList<>();
+    try (Subscription sub = device.subscribe(TAGS, SubscriptionOptions.every(Duration.ofMillis(20)), batches::add)) {
+      Await.until("a GOOD poll", () -> batches.stream().anyMatch(SampleBatch::allGood));
+      plc.malformReplies(MalformedReply.WRONG_FUNCTION_CODE);
+      Await.until("a poll with a protocol error",
+          () -> batches.stream().anyMatch(b -> b.quality(0).reason() == Quality.Reason.PROTOCOL_ERROR));
+      plc.malformReplies(MalformedReply.NONE);
+      int mark = batches.size();
+      Await.until("GOOD polls again", () -> batches.size() > mark && batches.get(batches.size() - 1).allGood());
+    }
+  }
+
+  @Test
   void shouldReconnectAfterConnectionsAreDropped() {
     open(false);
     long connections = plc.connectionCount();

@@ -74,6 +74,8 @@ public final class ModbusSimulator implements SimulatedServer {
   private volatile long delayNanos;
   private volatile MalformedReply malformed = MalformedReply.NONE;
   private volatile int port;
+  /** Guards {@link #server} and the registration of connections, so that stop() cannot miss one being accepted. */
+  private final Object connectionLock = new Object();
   private ServerSocket server;
   private boolean closed;
 
@@ -119,7 +121,9 @@ public final class ModbusSimulator implements SimulatedServer {
       ServerSocket s = new ServerSocket();
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-      server = s;
+      synchronized (connectionLock) {
+        server = s;
+      }
       port = s.getLocalPort();
       Thread acceptor = new Thread(() -> accept(s), "modbus-sim accept :" + port);
       acceptor.setDaemon(true);
@@ -132,8 +136,11 @@ public final class ModbusSimulator implements SimulatedServer {
 
   @Override
   public synchronized void stop() {
-    ServerSocket s = server;
-    server = null;
+    ServerSocket s;
+    synchronized (connectionLock) {
+      s = server;
+      server = null;
+    }
     if (s != null) {
       try {
         s.close();
@@ -259,14 +266,16 @@ public final class ModbusSimulator implements SimulatedServer {
 
   @Override
   public void dropConnections() {
-    for (Socket s : clients) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing is best effort
+    synchronized (connectionLock) {
+      for (Socket s : clients) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing is best effort
+        }
       }
+      clients.clear();
     }
-    clients.clear();
   }
 
   @Override
@@ -326,12 +335,23 @@ public final class ModbusSimulator implements SimulatedServer {
       } catch (IOException e) {
         break;
       }
-      connections.incrementAndGet();
-      clients.add(c);
-      Thread t = new Thread(() -> serve(c), "modbus-sim conn " + c.getRemoteSocketAddress());
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
+      synchronized (connectionLock) {
+        if (server != s) {
+          // stop() ran while this connection was being accepted: refuse it as the stopped server would have.
+          try {
+            c.close();
+          } catch (IOException ignored) {
+            // closing is best effort
+          }
+          break;
+        }
+        connections.incrementAndGet();
+        clients.add(c);
+        Thread t = new Thread(() -> serve(c), "modbus-sim conn " + c.getRemoteSocketAddress());
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
     }
     threads.remove(Thread.currentThread());
   }
