@@ -252,6 +252,23 @@ class ModbusDriverReadWriteTest {
   }
 
   @Test
+  void shouldNoticeACallerChangingTheListItReadsAgain() {
+    Tag a = Tag.of("a", "holding:0", DataType.UINT16);
+    Tag b = Tag.of("b", "holding:1", DataType.UINT16);
+    open(false, List.of(a, b), "");
+    plc.set("a", 1);
+    plc.set("b", 2);
+    List<Tag> reused = new ArrayList<>(List.of(a));
+    assertEquals(1L, device.read(reused).join().value(0));
+    reused.set(0, b);
+    assertEquals(2L, device.read(reused).join().value(0));
+    reused.add(a);
+    SampleBatch both = device.read(reused).join();
+    assertEquals(2, both.size());
+    assertEquals(1L, both.value(1));
+  }
+
+  @Test
   void shouldHonourLowerLimitsPerRequestFromTheUri() {
     List<Tag> tags = new ArrayList<>();
     for (int i = 0; i < 100; i++) tags.add(Tag.of("r" + i, "holding:" + i, DataType.UINT16));

@@ -170,16 +170,27 @@ public final class ModbusDevice implements Device {
 
   /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
   public ReadPlan plan(List<Tag> tags) {
+    // Polling loops pass the same tags every cycle: comparing references finds their plan without hashing 1000 tags
+    // (and still notices a list the caller changed since).
     ReadPlan p = recentPlan;
-    if (p != null && p.tagList == tags && p.holesVersion == holes.version()) return p;
+    if (p != null && p.holesVersion == holes.version() && sameTags(p.tags, tags)) return p;
     p = plans.get(tags);
     if (p == null || p.holesVersion != holes.version()) {
-      p = newPlan(tags);
+      List<Tag> copy = List.copyOf(tags);
+      p = newPlan(copy);
       if (plans.size() > 64) plans.clear();
-      plans.put(List.copyOf(tags), p);
+      plans.put(copy, p);
     }
     recentPlan = p;
     return p;
+  }
+
+  private static boolean sameTags(Tag[] planned, List<Tag> tags) {
+    if (planned.length != tags.size()) return false;
+    for (int i = 0; i < planned.length; i++) {
+      if (planned[i] != tags.get(i)) return false;
+    }
+    return true;
   }
 
   ReadPlan newPlan(List<Tag> tags) {
