@@ -1,0 +1,110 @@
+package io.aifactory.examples.spindle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.aifactory.examples.spindle.SpindleAnomalyApp.AlarmEvent;
+import io.aifactory.examples.spindle.SpindleAnomalyApp.Summary;
+import io.aifactory.sdk.core.DataType;
+import io.aifactory.sdk.core.Device;
+import io.aifactory.sdk.core.DeviceOptions;
+import io.aifactory.sdk.core.Devices;
+import io.aifactory.sdk.core.ReconnectPolicy;
+import io.aifactory.sdk.core.SampleBatch;
+import io.aifactory.sdk.core.Tag;
+import io.aifactory.sdk.opcua.OpcUaProperties;
+import io.aifactory.sdk.opcua.server.OpcUaResultServer;
+import io.aifactory.sdk.testkit.SimulatedServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the app against the built-in simulator, 20 times faster than real time, and checks what it concluded. */
+class SpindleAnomalyAppTest {
+
+  @Test
+  void shouldAlarmOnSpindle2AfterItsBearingFaultOnlyAndPublishTheScore(@TempDir Path clientPki) throws Exception {
+    // 9 s at 20x after the stall: the run ends near 215 s of simulation time, the bearing fault starts at 120 s.
+    Settings settings = Settings.fromArgs("--duration", "9s", "--speed", "20", "--results-port", "0", "--live-writes");
+    try (SpindleAnomalyApp app = SpindleAnomalyApp.start(settings)) {
+      Duration faultAt = app.simulator().scenario().event("spindle2.bearingFault").at();
+
+      // The PLC stops answering for a while, long before the fault: the polls come back BAD. Had a BAD sample
+      // become 0 in the model input (0 rpm, 0 A, 0 °C), every spindle would score in the thousands and alarm.
+      SimulatedServer plc = app.simulator().server("line-plc");
+      plc.stall(true);
+      try {
+        await(() -> app.pollsWithMissingValues() >= 5, Duration.ofSeconds(10), "BAD polls while the PLC is stalled");
+      } finally {
+        plc.stall(false);
+      }
+
+      app.awaitStop(settings.duration);
+      Summary summary = app.summary();
+      System.out.println(summary);
+
+      List<AlarmEvent> spindle2 = summary.raised("spindle2");
+      assertFalse(spindle2.isEmpty(), "spindle 2 never alarmed: " + summary);
+      assertTrue(spindle2.get(0).at().compareTo(faultAt) >= 0,
+          "spindle 2 alarmed at " + spindle2.get(0).at() + ", before its fault at " + faultAt);
+      assertTrue(summary.raised("spindle1").isEmpty(), "healthy spindle 1 alarmed: " + summary);
+      assertTrue(summary.raised("spindle3").isEmpty(), "spindle 3 alarmed (its chip is one short spike): " + summary);
+      for (String s : List.of("spindle1", "spindle2", "spindle3")) {
+        assertTrue(summary.spindle(s).inferences() > 20, s + " was hardly scored: " + summary);
+      }
+
+      // The guard lowered spindle 2's feed override in steps, within its limits, and left the others alone.
+      int feed2 = summary.spindle("spindle2").feedOverrideAtEnd();
+      assertTrue(feed2 >= settings.feedAlarmTarget && feed2 < settings.feedMax, "spindle 2 feed override: " + feed2);
+      assertEquals(100, summary.spindle("spindle1").feedOverrideAtEnd());
+      assertEquals(100, summary.spindle("spindle3").feedOverrideAtEnd());
+
+      readResultsOverOpcUa(app, clientPki, settings);
+    }
+  }
+
+  /** Reads the published results as a SCADA client would, over an encrypted session trusted both ways. */
+  private static void readResultsOverOpcUa(SpindleAnomalyApp app, Path clientPki, Settings settings) throws Exception {
+    OpcUaResultServer results = app.results();
+    Files.createDirectories(clientPki.resolve("trusted/certs"));
+    Files.write(clientPki.resolve("trusted/certs/results.der"), results.certificate().getEncoded());
+    DeviceOptions options = DeviceOptions.newBuilder()
+        .connectTimeout(Duration.ofSeconds(3))
+        .requestTimeout(Duration.ofSeconds(2))
+        .reconnectPolicy(ReconnectPolicy.newBuilder().initialDelay(Duration.ofMillis(100)).maxDelay(Duration.ofMillis(500)).jitter(0).build())
+        .property(OpcUaProperties.PKI_DIR, clientPki.toString())
+        .build();
+    List<Tag> tags = List.of(
+        Tag.of("score2", results.nodeId("Spindle2." + OpcUaResultServer.ANOMALY_SCORE), DataType.FLOAT64),
+        Tag.of("alarm2", results.nodeId("Spindle2." + OpcUaResultServer.ALARM_STATE), DataType.BOOL),
+        Tag.of("model2", results.nodeId("Spindle2." + OpcUaResultServer.MODEL_NAME), DataType.STRING),
+        Tag.of("score1", results.nodeId("Spindle1." + OpcUaResultServer.ANOMALY_SCORE), DataType.FLOAT64));
+    try (Device scada = Devices.open(results.uri(), options)) {
+      // The results server refuses an unknown client; its administrator trusts the client's certificate.
+      Path clientCert = clientPki.resolve("own/client.der");
+      await(() -> Files.exists(clientCert), Duration.ofSeconds(15), "client certificate created");
+      Files.copy(clientCert, results.trustedDir().resolve("scada.der"));
+      scada.whenConnected().get(20, TimeUnit.SECONDS);
+      SampleBatch batch = scada.read(tags).get(5, TimeUnit.SECONDS);
+      assertTrue(batch.allGood(), batch.toString());
+      assertTrue(batch.doubleValue(0) > settings.alarmOn, "spindle 2 score over OPC UA: " + batch.doubleValue(0));
+      assertEquals(Boolean.TRUE, batch.value(1));
+      assertEquals("spindle2-pca", batch.value(2));
+      assertTrue(batch.doubleValue(3) > 0 && batch.doubleValue(3) < settings.alarmOn, "spindle 1 score: " + batch.doubleValue(3));
+    }
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for: " + what);
+      Thread.sleep(50);
+    }
+  }
+}
