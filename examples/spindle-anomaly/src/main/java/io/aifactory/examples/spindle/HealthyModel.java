@@ -13,10 +13,13 @@ import java.util.List;
 /**
  * The anomaly model of one spindle: a PCA fitted on healthy rows, exported as ONNX.
  *
- * <p>Training data: the first {@code healthy} seconds of the scenario's {@link Recording} (the same signals the
- * simulated PLC serves, sampled without starting it), minus the rows labelled with a scenario event (spindle 3's
- * chip at 90 s). For a real machine, replace {@link #train} by rows from your own historian: the rest of the app
- * does not care where the healthy rows came from.
+ * <p>Training data: the scenario's {@link Recording} (the same signals the simulated PLC serves, sampled without
+ * starting it, each row labelled with the scenario events under way). A row is healthy for a spindle when no event
+ * of that spindle or of its PLC is under way: spindle 2 learns from its first 120 s (its bearing fault starts
+ * then), spindle 3 from everything but its 0.5 s chip at 90 s, spindle 1 from the whole recording (the PLC drops its
+ * connections at 600 s). The longer the healthy period, the less a slow drift (the simulated temperatures are
+ * random walks) looks like a fault. For a real machine, replace {@link #train} by rows from your own historian,
+ * from periods your maintenance records call healthy: the rest of the app does not care where the rows came from.
  *
  * <p>The per-column mean and standard deviation of the healthy rows normalise the {@code Window}; the PCA is fitted
  * on the normalised rows, so training and live inference see the same numbers. The model scores each row by its
@@ -40,30 +43,33 @@ final class HealthyModel {
   }
 
   /**
-   * Fits the model of one spindle on the healthy part of a scenario recording and writes it to
+   * Fits the model of one spindle on its healthy rows of a scenario recording and writes it to
    * {@code dir/<spindle>-pca.onnx}.
    *
+   * @param length how much of the scenario to record
+   * @param device the PLC's name: its events (a connection drop) are not healthy either
    * @param columns the recording columns ({@code device/tag}) in the window's column order
    */
-  static HealthyModel train(Scenario scenario, Duration healthy, Duration step, int components, String spindle,
-      List<String> columns, Path dir) {
-    Recording recording = Recording.of(scenario, scenario.seed(), healthy, step);
+  static HealthyModel train(Scenario scenario, Duration length, Duration step, int components, String device,
+      String spindle, List<String> columns, Path dir) {
+    Recording recording = Recording.of(scenario, scenario.seed(), length, step);
     int[] index = new int[columns.size()];
     for (int c = 0; c < index.length; c++) {
       index[c] = recording.columns().indexOf(columns.get(c));
       if (index[c] < 0) throw new IllegalArgumentException("scenario '" + scenario.name() + "' has no column '" + columns.get(c) + "' (columns: " + recording.columns() + ")");
     }
-    // Healthy means: no scenario event under way (spindle 3's chip is labelled) and every value present.
     List<double[]> rows = new ArrayList<>();
     for (int r = 0; r < recording.rows(); r++) {
-      if (!recording.labels(r).isEmpty()) continue;
+      boolean healthy = recording.labels(r).stream()
+          .noneMatch(event -> event.startsWith(spindle + ".") || event.startsWith(device + "."));
+      if (!healthy) continue;
       double[] row = new double[index.length];
       boolean complete = true;
       for (int c = 0; c < index.length; c++) {
         row[c] = recording.value(r, index[c]);
         complete &= !Double.isNaN(row[c]);
       }
-      if (complete) rows.add(row);
+      if (complete) rows.add(row); // and every value present
     }
     int features = index.length;
     double[] mean = new double[features];

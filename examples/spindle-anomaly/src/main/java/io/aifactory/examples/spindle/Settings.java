@@ -31,7 +31,7 @@ final class Settings {
   int hopRows;
   int maxHoldRows;
   int logEvery;
-  Duration healthy;
+  Duration trainingLength;
   Duration trainingStep;
   int components;
   double alarmOn;
@@ -90,7 +90,7 @@ final class Settings {
     s.maxHoldRows = (int) anomaly.integer("maxHoldRows", 3);
     s.logEvery = (int) anomaly.integer("logEvery", 5);
     ConfigNode training = anomaly.object("training");
-    s.healthy = training.duration("healthy", Duration.ofSeconds(110));
+    s.trainingLength = training.duration("length", Duration.ofMinutes(10));
     s.trainingStep = training.duration("step", Duration.ofMillis(100));
     s.components = (int) training.integer("components", 1);
     s.alarmOn = anomaly.number("alarmOn");

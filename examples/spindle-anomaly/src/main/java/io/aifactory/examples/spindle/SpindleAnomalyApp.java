@@ -2,13 +2,12 @@ package io.aifactory.examples.spindle;
 
 import io.aifactory.sdk.core.Device;
 import io.aifactory.sdk.core.Devices;
+import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.Subscription;
 import io.aifactory.sdk.core.SubscriptionOptions;
 import io.aifactory.sdk.core.Tag;
-import io.aifactory.sdk.core.config.ConfigNode;
 import io.aifactory.sdk.core.config.DeviceConfig;
-import io.aifactory.sdk.core.config.PlantConfig;
 import io.aifactory.sdk.core.tensor.ElementType;
 import io.aifactory.sdk.core.tensor.MissingDataPolicy;
 import io.aifactory.sdk.core.tensor.TensorBuffer;
@@ -19,10 +18,8 @@ import io.aifactory.sdk.testkit.scenario.Scenario;
 import io.aifactory.sdk.testkit.scenario.ScenarioRunner;
 import io.aifactory.sdk.testkit.scenario.Scenarios;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,7 +60,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>(); // closed in reverse order
   private final List<Spindle> spindles = new ArrayList<>();
   private final CountDownLatch stop = new CountDownLatch(1);
-  private final AtomicLong rowsWithMissingValues = new AtomicLong();
+  private final AtomicLong pollsWithMissingValues = new AtomicLong();
   private ScenarioRunner simulator;
   private OpcUaResultServer results;
   private Device plc;
@@ -119,8 +116,8 @@ public final class SpindleAnomalyApp implements AutoCloseable {
         tags.add(name + "." + feature);
         recordingColumns.add(device.name() + "/" + name + "." + feature);
       }
-      HealthyModel model = HealthyModel.train(scenario, settings.healthy, settings.trainingStep, settings.components,
-          name, recordingColumns, work);
+      HealthyModel model = HealthyModel.train(scenario, settings.trainingLength, settings.trainingStep,
+          settings.components, device.name(), name, recordingColumns, work);
       InferenceSession session = InferenceSession.open(model.source());
       resources.add(session);
       LOG.info("{}: model {} (sha256 {}) trained on {} healthy rows, running on {}", name, model.name, model.sha256,
@@ -214,17 +211,37 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   /** On the device's polling thread: one row per window; inference runs here too, the model takes microseconds. */
   private void onPoll(SampleBatch batch) {
-    if (!batch.allGood()) rowsWithMissingValues.incrementAndGet();
-    for (Spindle s : spindles) s.window.append(batch);
+    boolean missing = !batch.allGood();
+    if (missing) pollsWithMissingValues.incrementAndGet();
+    for (Spindle s : spindles) {
+      s.window.append(batch);
+      // While the window is invalid the model is not run; tell OPC UA clients rather than leave the last score
+      // looking fresh. The next score published is GOOD again.
+      if (missing && s.inferences > 0 && !s.window.isValid(settings.windowRows)) {
+        results.publishQuality(s.resultPrefix + "." + OpcUaResultServer.ANOMALY_SCORE, Quality.uncertain(
+            batch.quality(firstBad(batch)).reason(), 0, "not scored: missing values from the PLC"));
+      }
+    }
+  }
+
+  private static int firstBad(SampleBatch batch) {
+    for (int i = 0; i < batch.size(); i++) if (!batch.isGood(i)) return i;
+    return 0;
   }
 
   /** Called by a spindle's window when it holds a new valid window: run the model on it and act on the score. */
   private void score(Spindle s) {
     int n = settings.windowRows;
     long t0 = System.nanoTime();
-    // latest(n) is a view of the window's own off-heap memory, [n, features]: ONNX Runtime reads it in place,
-    // scoring each row (the model's batch dimension) in one run.
-    s.session.run(Map.of("input", s.window.latest(n)), Map.of("score", s.scores));
+    try {
+      // latest(n) is a view of the window's own off-heap memory, [n, features]: ONNX Runtime reads it in place,
+      // scoring each row (the model's batch dimension) in one run.
+      s.session.run(Map.of("input", s.window.latest(n)), Map.of("score", s.scores));
+    } catch (RuntimeException e) {
+      // A failed run must not stop the polling thread; the next hop tries again.
+      LOG.error("{}: inference failed: {}", s.name, e.toString());
+      return;
+    }
     double latencyMillis = (System.nanoTime() - t0) / 1e6;
 
     // The window's score is the median of its rows' errors: a one-row spike (spindle 3's chip) does not alarm,
@@ -289,7 +306,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   /** Returns how many polls brought at least one sample that was not good. */
   long pollsWithMissingValues() {
-    return rowsWithMissingValues.get();
+    return pollsWithMissingValues.get();
   }
 
   /** Returns what happened so far; reads the feed overrides back from the machine. */
@@ -312,7 +329,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
       perSpindle.add(new SpindleSummary(s.name, s.inferences, s.maxScore, s.alarm, s.guard.writes(), feed));
     }
     events.sort(Comparator.comparing(AlarmEvent::at));
-    return new Summary(now(), simulator != null, events, perSpindle, rowsWithMissingValues.get(), settings.feedMode);
+    return new Summary(now(), simulator != null, events, perSpindle, pollsWithMissingValues.get(), settings.feedMode);
   }
 
   @Override
@@ -376,7 +393,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   /** What a run did; {@code toString()} is the report printed at the end. */
   record Summary(Duration elapsed, boolean simulated, List<AlarmEvent> events, List<SpindleSummary> spindles,
-      long rowsWithMissingValues, FeedOverrideGuard.Mode feedMode) {
+      long pollsWithMissingValues, FeedOverrideGuard.Mode feedMode) {
 
     List<AlarmEvent> raised(String spindle) {
       return events.stream().filter(e -> e.raised() && e.spindle().equals(spindle)).toList();
@@ -403,7 +420,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
             e.raised() ? "raised" : "cleared", format(e.at()), fmt(e.score())));
       }
       b.append(String.format(Locale.ROOT, "Polls with missing values: %d (held or skipped, never read as zero)%n",
-          rowsWithMissingValues));
+          pollsWithMissingValues));
       return b.toString();
     }
   }
