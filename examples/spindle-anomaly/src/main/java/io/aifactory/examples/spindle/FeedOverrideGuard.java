@@ -82,6 +82,11 @@ final class FeedOverrideGuard {
     return tag;
   }
 
+  /** Returns the value last written (in shadow mode: that would have been), or -1 while unknown. */
+  synchronized int current() {
+    return current;
+  }
+
   /** Returns how many writes were made (or, in shadow mode, would have been). */
   synchronized int writes() {
     return writes;
