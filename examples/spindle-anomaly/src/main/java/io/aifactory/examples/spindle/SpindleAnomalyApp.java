@@ -209,7 +209,12 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     }
   }
 
-  /** On the device's polling thread: one row per window; inference runs here too, the model takes microseconds. */
+  /**
+   * On the device's polling thread: one row per window. Inference runs here too (from the window's ready
+   * callback): the model takes well under a millisecond, far less than the poll interval. A heavier model would
+   * hand the window's end sequence to a worker thread, which reads {@code window.values(end, n)} and checks
+   * {@code window.isIntact(end, n)} afterwards.
+   */
   private void onPoll(SampleBatch batch) {
     boolean missing = !batch.allGood();
     if (missing) pollsWithMissingValues.incrementAndGet();
@@ -288,11 +293,6 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   void stop() {
     stop.countDown();
-  }
-
-  /** Returns where the results server listens. */
-  URI resultsUri() {
-    return results.uri();
   }
 
   OpcUaResultServer results() {
