@@ -231,6 +231,44 @@ class ModbusDriverReadWriteTest {
   }
 
   @Test
+  void shouldLearnASmallerRequestSizeFromIllegalDataValueReplies() {
+    List<Tag> tags = new ArrayList<>();
+    for (int i = 0; i < 200; i++) tags.add(Tag.of("r" + i, "holding:" + i, DataType.UINT16));
+    plc = ModbusSimulator.newBuilder().unit(1, tags).maxRegistersPerRequest(40).build();
+    plc.start();
+    for (int i = 0; i < 200; i++) plc.set("r" + i, i);
+    device = Devices.open(plc.uri().toString(), DeviceOptions.newBuilder().requestTimeout(Duration.ofSeconds(5)).build());
+    device.whenConnected().orTimeout(10, TimeUnit.SECONDS).join();
+    for (int cycle = 0; cycle < 4; cycle++) {
+      SampleBatch batch = device.read(tags).join();
+      assertTrue(batch.allGood(), "cycle " + cycle + ": every value is read even while the limit is being learnt");
+      assertEquals(199L, batch.value(199));
+    }
+    long before = plc.requestCount();
+    device.read(tags).join();
+    // Both spans of the first plan are refused: 125 halves the limit to 62, the other span of 75 to 37, which the
+    // device takes: 200 registers in ceil(200 / 37) = 6 requests.
+    assertEquals(6, plc.requestCount() - before);
+  }
+
+  @Test
+  void shouldNoticeACallerChangingTheListItReadsAgain() {
+    Tag a = Tag.of("a", "holding:0", DataType.UINT16);
+    Tag b = Tag.of("b", "holding:1", DataType.UINT16);
+    open(false, List.of(a, b), "");
+    plc.set("a", 1);
+    plc.set("b", 2);
+    List<Tag> reused = new ArrayList<>(List.of(a));
+    assertEquals(1L, device.read(reused).join().value(0));
+    reused.set(0, b);
+    assertEquals(2L, device.read(reused).join().value(0));
+    reused.add(a);
+    SampleBatch both = device.read(reused).join();
+    assertEquals(2, both.size());
+    assertEquals(1L, both.value(1));
+  }
+
+  @Test
   void shouldHonourLowerLimitsPerRequestFromTheUri() {
     List<Tag> tags = new ArrayList<>();
     for (int i = 0; i < 100; i++) tags.add(Tag.of("r" + i, "holding:" + i, DataType.UINT16));

@@ -59,6 +59,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final boolean rtuOverTcp;
   private final WordOrder wordOrder;
   private final Clock clock;
+  private final int maxRegistersPerRequest;
   private final Map<Integer, Unit> units;
   private final Map<String, Entry> entries;
   private final List<Tag> tags;
@@ -73,6 +74,8 @@ public final class ModbusSimulator implements SimulatedServer {
   private volatile long delayNanos;
   private volatile MalformedReply malformed = MalformedReply.NONE;
   private volatile int port;
+  /** Guards {@link #server} and the registration of connections, so that stop() cannot miss one being accepted. */
+  private final Object connectionLock = new Object();
   private ServerSocket server;
   private boolean closed;
 
@@ -81,6 +84,7 @@ public final class ModbusSimulator implements SimulatedServer {
     this.rtuOverTcp = b.rtuOverTcp;
     this.wordOrder = b.wordOrder;
     this.clock = b.clock;
+    this.maxRegistersPerRequest = b.maxRegistersPerRequest;
     this.port = b.port;
     this.units = new TreeMap<>();
     this.entries = new LinkedHashMap<>();
@@ -117,7 +121,9 @@ public final class ModbusSimulator implements SimulatedServer {
       ServerSocket s = new ServerSocket();
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
-      server = s;
+      synchronized (connectionLock) {
+        server = s;
+      }
       port = s.getLocalPort();
       Thread acceptor = new Thread(() -> accept(s), "modbus-sim accept :" + port);
       acceptor.setDaemon(true);
@@ -130,8 +136,11 @@ public final class ModbusSimulator implements SimulatedServer {
 
   @Override
   public synchronized void stop() {
-    ServerSocket s = server;
-    server = null;
+    ServerSocket s;
+    synchronized (connectionLock) {
+      s = server;
+      server = null;
+    }
     if (s != null) {
       try {
         s.close();
@@ -257,14 +266,16 @@ public final class ModbusSimulator implements SimulatedServer {
 
   @Override
   public void dropConnections() {
-    for (Socket s : clients) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing is best effort
+    synchronized (connectionLock) {
+      for (Socket s : clients) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // closing is best effort
+        }
       }
+      clients.clear();
     }
-    clients.clear();
   }
 
   @Override
@@ -324,12 +335,23 @@ public final class ModbusSimulator implements SimulatedServer {
       } catch (IOException e) {
         break;
       }
-      connections.incrementAndGet();
-      clients.add(c);
-      Thread t = new Thread(() -> serve(c), "modbus-sim conn " + c.getRemoteSocketAddress());
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
+      synchronized (connectionLock) {
+        if (server != s) {
+          // stop() ran while this connection was being accepted: refuse it as the stopped server would have.
+          try {
+            c.close();
+          } catch (IOException ignored) {
+            // closing is best effort
+          }
+          break;
+        }
+        connections.incrementAndGet();
+        clients.add(c);
+        Thread t = new Thread(() -> serve(c), "modbus-sim conn " + c.getRemoteSocketAddress());
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
     }
     threads.remove(Thread.currentThread());
   }
@@ -443,7 +465,7 @@ public final class ModbusSimulator implements SimulatedServer {
       case 3:
       case 4: {
         ModbusTable table = ModbusTable.fromReadFunctionCode(fc);
-        int max = table.isBits() ? 2000 : 125;
+        int max = table.isBits() ? 2000 : maxRegistersPerRequest;
         if (second < 1 || second > max) return error(fc, ModbusExceptionCode.ILLEGAL_DATA_VALUE.code());
         if (address + second > 65536) return error(fc, ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code());
         int code = injected(unitId, table, address, second);
@@ -488,7 +510,7 @@ public final class ModbusSimulator implements SimulatedServer {
       case 15:
       case 16: {
         boolean bits = fc == 15;
-        int max = bits ? 1968 : 123;
+        int max = bits ? 1968 : Math.min(123, maxRegistersPerRequest);
         int bytes = pdu.length > 5 ? pdu[5] & 0xff : -1;
         int expected = bits ? (second + 7) / 8 : second * 2;
         if (second < 1 || second > max || bytes != expected || pdu.length != 6 + bytes) {
@@ -638,8 +660,21 @@ public final class ModbusSimulator implements SimulatedServer {
     private boolean rtuOverTcp;
     private WordOrder wordOrder = WordOrder.ABCD;
     private Clock clock = Clock.systemUTC();
+    private int maxRegistersPerRequest = 125;
 
     private Builder() {}
+
+    /**
+     * Sets how many registers one request may read (or write), like a small PLC that answers ILLEGAL_DATA_VALUE to
+     * longer requests; 125 (the protocol's limit) by default.
+     */
+    public Builder maxRegistersPerRequest(int maxRegistersPerRequest) {
+      if (maxRegistersPerRequest < 1 || maxRegistersPerRequest > 125) {
+        throw new IllegalArgumentException("maxRegistersPerRequest not in 1..125: " + maxRegistersPerRequest);
+      }
+      this.maxRegistersPerRequest = maxRegistersPerRequest;
+      return this;
+    }
 
     /**
      * Adds a unit id and the tags it holds.

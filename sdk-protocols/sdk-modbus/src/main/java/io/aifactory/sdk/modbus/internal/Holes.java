@@ -6,8 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Addresses a device refused with ILLEGAL_DATA_ADDRESS, remembered so that later plans never bridge them: a
- * refused tag is read on its own, and a refused gap is not bridged again.
+ * What a device taught about its address space: addresses it refused with ILLEGAL_DATA_ADDRESS, remembered so that
+ * later plans never bridge them (a refused tag is read on its own, a refused gap is not bridged again), and a version
+ * that tells plans made before a lesson to be made again.
  */
 public final class Holes {
   private final ConcurrentHashMap<Integer, BitSet> byTable = new ConcurrentHashMap<>();
@@ -26,6 +27,11 @@ public final class Holes {
       if (bits.nextClearBit(from) >= to) return;
       bits.set(from, to);
     }
+    version.incrementAndGet();
+  }
+
+  /** Makes every plan stale, e.g. after the device showed it takes fewer registers per request than planned. */
+  public void invalidate() {
     version.incrementAndGet();
   }
 

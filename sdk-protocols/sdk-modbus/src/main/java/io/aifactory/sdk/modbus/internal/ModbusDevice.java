@@ -57,7 +57,9 @@ public final class ModbusDevice implements Device {
   private final ModbusSettings settings;
   private final DeviceOptions options;
   private final Supplier<Transport> transports;
-  private final RequestPlanner planner;
+  /** Per-request limits, lowered when the device answers ILLEGAL_DATA_VALUE to a merged request. */
+  private volatile int registerLimit;
+  private volatile int bitLimit;
   private final ConnectionTracker tracker;
   private final Holes holes = new Holes();
   private final Quality disconnected;
@@ -67,20 +69,29 @@ public final class ModbusDevice implements Device {
   private volatile ReadPlan recentPlan;
   private volatile boolean closed;
   private ThreadPoolExecutor io;
+  private volatile Thread ioThread;
   private ScheduledThreadPoolExecutor scheduler;
 
   // I/O thread only
   private final byte[] request = new byte[260];
   private final byte[] response = new byte[260];
   private Transport transport;
+  /** The transport in use and when its current exchange began (0 when idle), for the watchdog. */
+  private volatile Transport watched;
+  private volatile long exchangeStartedNanos;
   private int attempts;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
+    this(settings, options, transportFactory(settings));
+  }
+
+  ModbusDevice(ModbusSettings settings, DeviceOptions options, Supplier<Transport> transports) {
     this.uri = settings.uri;
     this.settings = settings;
     this.options = options;
-    this.transports = transportFactory(settings);
-    this.planner = settings.planner();
+    this.transports = transports;
+    this.registerLimit = settings.maxRegisters;
+    this.bitLimit = settings.maxBits;
     this.tracker = new ConnectionTracker(this);
     this.disconnected = Quality.bad(Quality.Reason.DISCONNECTED, "no connection to " + uri);
   }
@@ -108,11 +119,35 @@ public final class ModbusDevice implements Device {
   /** Starts the device's threads and its first connection attempt; called once by the driver. */
   void start() {
     String name = uri.toString();
-    io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("modbus-io " + name));
+    ThreadFactory ioFactory = daemon("modbus-io " + name);
+    io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = ioFactory.newThread(r);
+      ioThread = t;
+      return t;
+    });
     scheduler = new ScheduledThreadPoolExecutor(1, daemon("modbus-poll " + name));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     runOnIo(this::connect);
+    long period = Math.max(50, settings.requestTimeout.toMillis());
+    scheduler.scheduleAtFixedRate(this::watchdog, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Every exchange has its own timeout, but a transport we do not control (j2mod's serial layer) has been seen to
+   * block forever. If one exchange outlives twice its timeout, close the transport from here: the blocked read
+   * fails, and the I/O thread treats it as a lost connection.
+   */
+  private void watchdog() {
+    long started = exchangeStartedNanos;
+    Transport t = watched;
+    if (started == 0 || t == null) return;
+    long limit = 2 * settings.requestTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
+    if (System.nanoTime() - started > limit) {
+      log.warn("{}: an exchange on {} has not returned for {} ms; closing the connection", uri, t.describe(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      t.close();
+    }
   }
 
   private static ThreadFactory daemon(String name) {
@@ -135,16 +170,27 @@ public final class ModbusDevice implements Device {
 
   /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
   public ReadPlan plan(List<Tag> tags) {
+    // Polling loops pass the same tags every cycle: comparing references finds their plan without hashing 1000 tags
+    // (and still notices a list the caller changed since).
     ReadPlan p = recentPlan;
-    if (p != null && p.tagList == tags && p.holesVersion == holes.version()) return p;
+    if (p != null && p.holesVersion == holes.version() && sameTags(p.tags, tags)) return p;
     p = plans.get(tags);
     if (p == null || p.holesVersion != holes.version()) {
-      p = newPlan(tags);
+      List<Tag> copy = List.copyOf(tags);
+      p = newPlan(copy);
       if (plans.size() > 64) plans.clear();
-      plans.put(List.copyOf(tags), p);
+      plans.put(copy, p);
     }
     recentPlan = p;
     return p;
+  }
+
+  private static boolean sameTags(Tag[] planned, List<Tag> tags) {
+    if (planned.length != tags.size()) return false;
+    for (int i = 0; i < planned.length; i++) {
+      if (planned[i] != tags.get(i)) return false;
+    }
+    return true;
   }
 
   ReadPlan newPlan(List<Tag> tags) {
@@ -157,7 +203,7 @@ public final class ModbusDevice implements Device {
       orders[i] = addresses[i].wordOrder(settings.wordOrder);
       units[i] = settings.unit;
     }
-    return planner.plan(tags, addresses, orders, units, holes);
+    return new RequestPlanner(registerLimit, bitLimit, settings.maxGap).plan(tags, addresses, orders, units, holes);
   }
 
   @Override
@@ -229,12 +275,24 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  /** A span was answered with an exception: split a merged span refused for its address, else mark its tags. */
+  /**
+   * A span was answered with an exception. ILLEGAL_DATA_ADDRESS for a merged span: read its tags one by one and
+   * remember the hole. ILLEGAL_DATA_VALUE for a merged span: the device takes fewer registers (or bits) per request
+   * than planned, so halve the limit for later plans and read this span's tags one by one. Anything else: its tags
+   * are BAD with the code.
+   */
   private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
     boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
+    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.count > 1) {
+      lowerLimit(span);
+      if (merged) {
+        splitAndRetry(plan, span, false);
+        return;
+      }
+    }
     if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code() && merged) {
       log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
-      splitAndRetry(plan, span);
+      splitAndRetry(plan, span, true);
     } else {
       if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
       mark(plan, span.items, deviceError(e));
@@ -269,6 +327,7 @@ public final class ModbusDevice implements Device {
         continue;
       }
       int received = 0;
+      exchangeStartedNanos = System.nanoTime();
       try {
         for (int k = 0; k < n; k++) {
           ReadPlan.Span s = window[k];
@@ -278,6 +337,7 @@ public final class ModbusDevice implements Device {
         for (; received < n; received++) {
           ReadPlan.Span s = window[received];
           refused[received] = null;
+          exchangeStartedNanos = System.nanoTime();
           int len = transport.receive(tokens[received], s.unit, response);
           try {
             checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
@@ -291,6 +351,8 @@ public final class ModbusDevice implements Device {
         Quality q = transportError(e);
         for (int k = received; k < n; k++) mark(plan, window[k].items, q);
         lost(e);
+      } finally {
+        exchangeStartedNanos = 0;
       }
       for (int k = 0; k < received; k++) {
         if (refused[k] != null) handleRefusal(plan, window[k], refused[k]);
@@ -298,7 +360,23 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  private void splitAndRetry(ReadPlan plan, ReadPlan.Span span) {
+  private void lowerLimit(ReadPlan.Span span) {
+    int lowered = Math.max(1, Math.min(span.count, span.limit) / 2);
+    if (span.table.isBits()) {
+      if (lowered >= bitLimit) return;
+      bitLimit = lowered;
+    } else {
+      if (lowered >= registerLimit) return;
+      registerLimit = lowered;
+    }
+    log.info("{} refused {} with ILLEGAL_DATA_VALUE; planning at most {} {} per request from now on", uri, span, lowered,
+        span.table.isBits() ? "bits" : "registers");
+    holes.invalidate();
+  }
+
+  /** Reads a span's tags one by one; with {@code learnGaps}, a refusal that no tag explains makes its gaps holes. */
+  private void splitAndRetry(ReadPlan plan, ReadPlan.Span span, boolean learnGaps) {
+    int limit = span.table.isBits() ? bitLimit : registerLimit;
     boolean anyRefused = false;
     for (int i : span.items) {
       ModbusAddress a = plan.addresses[i];
@@ -307,7 +385,7 @@ public final class ModbusDevice implements Device {
         continue;
       }
       try {
-        fetch(span.unit, span.table, a.offset(), a.width(), span.limit, span.buffer, a.offset() - span.start);
+        fetch(span.unit, span.table, a.offset(), a.width(), limit, span.buffer, a.offset() - span.start);
         plan.scratch[i] = null;
       } catch (ModbusDeviceException e) {
         plan.scratch[i] = deviceError(e);
@@ -320,7 +398,7 @@ public final class ModbusDevice implements Device {
         lost(e);
       }
     }
-    if (!anyRefused) {
+    if (learnGaps && !anyRefused) {
       // Every tag alone was fine, so the device refused an address in a gap the span bridged.
       int end = span.start;
       List<int[]> ranges = new ArrayList<>();
@@ -393,7 +471,12 @@ public final class ModbusDevice implements Device {
   private int transact(int unit, int length, String what) throws IOException {
     requestCount.incrementAndGet();
     int fc = request[0] & 0xff;
-    return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+    exchangeStartedNanos = System.nanoTime();
+    try {
+      return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+    } finally {
+      exchangeStartedNanos = 0;
+    }
   }
 
   /** Throws for an exception reply or a reply to another function code; returns {@code len}. */
@@ -633,6 +716,7 @@ public final class ModbusDevice implements Device {
     try {
       t.connect();
       transport = t;
+      watched = t;
       attempts = 0;
       tracker.transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
@@ -648,6 +732,7 @@ public final class ModbusDevice implements Device {
     if (transport == null) return;
     transport.close();
     transport = null;
+    watched = null;
     attempts = 1;
     tracker.transition(ConnectionState.DISCONNECTED, cause);
     scheduleReconnect();
@@ -699,6 +784,11 @@ public final class ModbusDevice implements Device {
       transport = null;
     });
     io.shutdown();
+    if (Thread.currentThread() == ioThread) {
+      // Closed from a listener on the I/O thread: it cannot wait for itself; it ends when this task returns.
+      tracker.transition(ConnectionState.CLOSED, null);
+      return;
+    }
     try {
       if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
     } catch (InterruptedException e) {

@@ -46,10 +46,7 @@ final class SerialTransport implements Transport {
   public int exchange(int unit, byte[] request, int requestLength, byte[] response) throws IOException {
     if (transaction == null) throw new IOException("serial port " + describe() + " is not open");
     int fc = request[0] & 0xff;
-    ModbusRequest req = ModbusRequest.createModbusRequest(fc);
-    req.readData(new DataInputStream(new ByteArrayInputStream(request, 1, requestLength - 1)));
-    req.setUnitID(unit);
-    transaction.setRequest(req);
+    transaction.setRequest(toJ2modRequest(unit, request, requestLength));
     try {
       transaction.execute();
     } catch (ModbusSlaveException e) {
@@ -63,6 +60,19 @@ final class SerialTransport implements Transport {
     }
     ModbusResponse res = transaction.getResponse();
     if (res == null) throw new ProtocolException("serial port " + describe() + ": no response");
+    return toPdu(res, response);
+  }
+
+  /** Returns j2mod's request object for our request PDU (function code first). */
+  static ModbusRequest toJ2modRequest(int unit, byte[] request, int requestLength) throws IOException {
+    ModbusRequest req = ModbusRequest.createModbusRequest(request[0] & 0xff);
+    req.readData(new DataInputStream(new ByteArrayInputStream(request, 1, requestLength - 1)));
+    req.setUnitID(unit);
+    return req;
+  }
+
+  /** Writes j2mod's response as our response PDU (function code first) into {@code response}; returns its length. */
+  static int toPdu(ModbusResponse res, byte[] response) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(res.getFunctionCode());
     res.writeData(new DataOutputStream(bytes));
