@@ -21,7 +21,9 @@ public interface DeviceDriver {
   /**
    * Checks that a tag's address and data type make sense for this protocol, without a connection.
    *
-   * @throws AddressException naming the tag, what was found and what is expected
+   * @throws AddressException saying what was found and what is expected; the caller says where (the config loader
+   *     puts the path of the tag in front, e.g. {@code devices[1].tags[3].address: unknown table 'holdin' (expected
+   *     coil, discrete, input, holding)})
    */
   void checkAddress(Tag tag);
 }

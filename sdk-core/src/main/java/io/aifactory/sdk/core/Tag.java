@@ -108,7 +108,14 @@ public final class Tag {
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, address, dataType, scale, offset, unit, deadband);
+    // Written out rather than Objects.hash: tags key plan caches on hot paths, and varargs would box every double.
+    int h = name.hashCode();
+    h = 31 * h + address.hashCode();
+    h = 31 * h + dataType.hashCode();
+    h = 31 * h + Double.hashCode(scale);
+    h = 31 * h + Double.hashCode(offset);
+    h = 31 * h + unit.hashCode();
+    return 31 * h + Double.hashCode(deadband);
   }
 
   @Override

@@ -163,9 +163,9 @@ class ModelRegistryTest {
       }
       assertTrue(started.await(30, TimeUnit.SECONDS));
       for (int v = 2; v <= 5; v++) {
-        long before = runs.get();
         registry.deploy("spindle", Integer.toString(v), version(v));
-        awaitMoreRuns(runs, before);
+        // Counted from the swap on: runs made while the new version loaded ran on the old one.
+        awaitMoreRuns(runs, runs.get());
       }
       registry.rollback("spindle");
       awaitMoreRuns(runs, runs.get());

@@ -169,8 +169,9 @@ public final class ModbusSimulator implements SimulatedServer {
 
   @Override
   public URI uri() {
+    // The default word order travels in the URI, so a driver that opens it decodes what this simulator encodes.
     return URI.create((rtuOverTcp ? "modbus+rtu+tcp" : "modbus+tcp") + "://" + host + ":" + port + "?unit="
-        + units.keySet().iterator().next());
+        + units.keySet().iterator().next() + (wordOrder == WordOrder.ABCD ? "" : "&wordOrder=" + wordOrder.notation()));
   }
 
   @Override

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Socket-level faults for a server: drop every connection, stop answering while keeping sockets open (the server
- * stops reading, so requests wait in the socket buffers), and delay every reply. Installed into each accepted
- * channel's pipeline.
+ * stops reading, so requests wait in the socket buffers, and holds back every reply it was still producing, so that
+ * no answer escapes once {@link #stall} returns), and delay every reply. Installed into each accepted channel's
+ * pipeline.
  */
 final class FaultInjector {
   private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
@@ -35,7 +36,11 @@ final class FaultInjector {
 
   void stall(boolean stalled) {
     this.stalled = stalled;
-    for (Channel c : channels) c.config().setAutoRead(!stalled);
+    for (Channel c : channels) {
+      c.config().setAutoRead(!stalled);
+      DelayHandler handler = c.pipeline().get(DelayHandler.class);
+      if (!stalled && handler != null) c.eventLoop().execute(handler::releaseHeld);
+    }
   }
 
   void delayReplies(Duration delay) {
@@ -53,18 +58,41 @@ final class FaultInjector {
    */
   private final class DelayHandler extends ChannelOutboundHandlerAdapter {
     private final ArrayDeque<Delayed> queue = new ArrayDeque<>();
+    private ChannelHandlerContext context;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+      context = ctx;
+    }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (stalled) {
+        // Held until the stall ends: a reply already being produced when the stall began must not get out either.
+        queue.addLast(new Delayed(msg, promise, Long.MAX_VALUE));
+        return;
+      }
       long delay = delayNanos;
       if (delay == 0 && queue.isEmpty()) {
         ctx.write(msg, promise);
         return;
       }
       long now = System.nanoTime();
-      long due = queue.isEmpty() ? now + delay : Math.max(now + delay, queue.peekLast().due);
+      long due = queue.isEmpty() || queue.peekLast().due == Long.MAX_VALUE
+          ? now + delay : Math.max(now + delay, queue.peekLast().due);
       queue.addLast(new Delayed(msg, promise, due));
       ctx.executor().schedule(() -> drain(ctx), Math.max(0, due - now), TimeUnit.NANOSECONDS);
+    }
+
+    /** Sends the replies held during a stall, late, as a server that hung and recovered would. */
+    void releaseHeld() {
+      if (context == null || queue.isEmpty()) return;
+      long now = System.nanoTime();
+      ArrayDeque<Delayed> released = new ArrayDeque<>(queue.size());
+      for (Delayed d : queue) released.addLast(d.due == Long.MAX_VALUE ? new Delayed(d.msg, d.promise, now) : d);
+      queue.clear();
+      queue.addAll(released);
+      drain(context);
     }
 
     private void drain(ChannelHandlerContext ctx) {
