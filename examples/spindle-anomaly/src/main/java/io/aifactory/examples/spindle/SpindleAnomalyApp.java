@@ -145,7 +145,10 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     // 3. The plant: the built-in simulator when the URI says so, otherwise the real PLC.
     URI uri = settings.uri != null ? settings.uri : device.uri();
     if (SIMULATOR_HOST.equals(uri.getHost())) {
-      simulator = ScenarioRunner.start(scenario);
+      // Only the PLC this app reads: the scenario's OPC UA condition monitor would cost a server start for nothing.
+      Scenario plcOnly = scenario.toBuilder().devices(List.of(scenario.device(device.name()).orElseThrow(() ->
+          new IllegalArgumentException("scenario '" + scenario.name() + "' has no device '" + device.name() + "'")))).build();
+      simulator = ScenarioRunner.start(plcOnly);
       resources.add(simulator);
       simulator.runInRealTime(settings.speed);
       uri = simulator.uri(device.name());
