@@ -70,9 +70,13 @@ public final class Devices {
     }
   }
 
-  /** Returns the URI text with any user info replaced by {@code ***}. */
+  /**
+   * Returns the URI text with its user info and the value of every query parameter whose name mentions a password,
+   * secret or key replaced by {@code ***}: drivers take credentials in either place.
+   */
   static String redact(String uri) {
-    return uri.replaceAll("(?<=//)[^/?#]*@", "***@");
+    return uri.replaceAll("(?<=//)[^/?#]*@", "***@")
+        .replaceAll("(?i)([?&][^=&#]*(?:password|secret|key)[^=&#]*=)[^&#]*", "$1***");
   }
 
   private static Iterable<DeviceDriver> drivers() {

@@ -47,4 +47,16 @@ class DevicesTest {
     assertTrue(e.getMessage().contains("regmap://***@bad host"), e.getMessage());
     assertTrue(!e.getMessage().contains("s3cret") && e.getCause() == null, e.getMessage());
   }
+
+  @Test
+  void shouldKeepCredentialsOutOfTheErrorForAMalformedUri() {
+    ConfigurationException inUserInfo = assertThrows(ConfigurationException.class,
+        () -> Devices.open("regmap://operator:s3cret@bad host"));
+    assertTrue(inUserInfo.getMessage().contains("regmap://***@bad host"), inUserInfo.getMessage());
+    ConfigurationException inQuery = assertThrows(ConfigurationException.class,
+        () -> Devices.open("regmap://plc:4840?username=op&password=se cret&keyStorePassword=k1&unit=2"));
+    String message = inQuery.getMessage();
+    assertTrue(message.contains("?username=op&password=***&keyStorePassword=***&unit=2"), message);
+    assertTrue(!message.contains("se cret") && !message.contains("k1"), message);
+  }
 }

@@ -4,6 +4,7 @@ import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.Device;
 import io.aifactory.sdk.core.DeviceException;
 import io.aifactory.sdk.core.StateListener;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -14,14 +15,20 @@ import org.slf4j.LoggerFactory;
 /**
  * A device's {@link ConnectionState}, its listeners and its {@link Device#whenConnected()} future, kept
  * consistent under concurrent transitions. CLOSED is final: later transitions are ignored.
+ *
+ * <p>Listeners hear every change exactly once and in the order the changes happened, never while a lock is held:
+ * changes are queued, and whichever thread finds no one else notifying delivers the queue. A listener that makes
+ * a transition itself therefore does not recurse; its change is delivered after the current one.
  */
 public final class ConnectionTracker {
   private static final Logger log = LoggerFactory.getLogger(ConnectionTracker.class);
 
   private final Device device;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+  private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private ConnectionState state = ConnectionState.CONNECTING;
   private CompletableFuture<Void> connected = new CompletableFuture<>();
+  private boolean notifying;
 
   public ConnectionTracker(Device device) {
     this.device = Objects.requireNonNull(device, "device");
@@ -55,25 +62,50 @@ public final class ConnectionTracker {
    * @return true if the state changed
    */
   public boolean transition(ConnectionState next, Throwable cause) {
-    CompletableFuture<Void> toComplete = null;
     synchronized (this) {
       if (state == next || state == ConnectionState.CLOSED) return false;
       state = next;
+      CompletableFuture<Void> completed = null;
+      CompletableFuture<Void> failed = null;
       if (next == ConnectionState.CONNECTED) {
-        toComplete = connected;
+        completed = connected;
       } else if (connected.isDone()) {
         connected = new CompletableFuture<>();
       }
-      if (next == ConnectionState.CLOSED) {
-        connected.completeExceptionally(new DeviceException(device.uri() + " was closed"));
-      }
+      if (next == ConnectionState.CLOSED) failed = connected;
+      CompletableFuture<Void> toComplete = completed;
+      CompletableFuture<Void> toFail = failed;
+      pending.addLast(() -> deliver(next, cause, toComplete, toFail));
+      if (notifying) return true;
+      notifying = true;
     }
-    if (toComplete != null) toComplete.complete(null);
+    drain();
+    return true;
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable next;
+      synchronized (this) {
+        next = pending.pollFirst();
+        if (next == null) {
+          notifying = false;
+          return;
+        }
+      }
+      next.run();
+    }
+  }
+
+  private void deliver(ConnectionState next, Throwable cause, CompletableFuture<Void> toComplete,
+      CompletableFuture<Void> toFail) {
     if (cause != null && next != ConnectionState.CONNECTED) {
       log.info("{} is {}: {}", device.uri(), next, cause.toString());
     } else {
       log.debug("{} is {}", device.uri(), next);
     }
+    if (toComplete != null) toComplete.complete(null);
+    if (toFail != null) toFail.completeExceptionally(new DeviceException(device.uri() + " was closed"));
     for (StateListener listener : listeners) {
       try {
         listener.onStateChanged(device, next, cause);
@@ -81,6 +113,5 @@ public final class ConnectionTracker {
         log.warn("state listener of {} threw", device.uri(), e);
       }
     }
-    return true;
   }
 }

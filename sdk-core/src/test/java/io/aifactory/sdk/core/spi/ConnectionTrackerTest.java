@@ -16,6 +16,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
@@ -74,5 +78,49 @@ class ConnectionTrackerTest {
     tracker.addListener((d, s, c) -> later.add(s));
     tracker.transition(ConnectionState.CONNECTED, null);
     assertEquals(List.of(ConnectionState.CONNECTED), later);
+  }
+
+  @Test
+  void shouldDeliverATransitionMadeByAListenerAfterTheCurrentOneWithoutRecursing() {
+    AtomicInteger depth = new AtomicInteger();
+    List<String> order = new CopyOnWriteArrayList<>();
+    tracker.addListener((d, state, cause) -> {
+      if (depth.incrementAndGet() > 1) order.add("recursed");
+      order.add(state.name());
+      if (state == ConnectionState.CONNECTED) tracker.transition(ConnectionState.DISCONNECTED, null);
+      depth.decrementAndGet();
+    });
+    tracker.transition(ConnectionState.CONNECTED, null);
+    assertEquals(List.of("CONNECTED", "DISCONNECTED"), order);
+    assertEquals(ConnectionState.DISCONNECTED, tracker.state());
+  }
+
+  @Test
+  void shouldNotifyInOrderAndOutsideAnyLockWhenTransitionsRace() throws Exception {
+    CountDownLatch inListener = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<ConnectionState> order = new CopyOnWriteArrayList<>();
+    tracker.addListener((d, state, cause) -> {
+      order.add(state);
+      if (state == ConnectionState.CONNECTED) {
+        inListener.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    Thread first = new Thread(() -> tracker.transition(ConnectionState.CONNECTED, null));
+    first.start();
+    assertTrue(inListener.await(10, TimeUnit.SECONDS));
+    // While the first notification runs, another thread closes: it must not block on the tracker (no lock is held
+    // during callbacks), and its CLOSED must be heard after CONNECTED, never before.
+    assertTrue(tracker.transition(ConnectionState.CLOSED, null));
+    assertEquals(ConnectionState.CLOSED, tracker.state());
+    assertEquals(List.of(ConnectionState.CONNECTED), order, "CLOSED waits for the notification in progress");
+    release.countDown();
+    first.join(10_000);
+    assertEquals(List.of(ConnectionState.CONNECTED, ConnectionState.CLOSED), order);
   }
 }
