@@ -8,6 +8,7 @@ import io.aifactory.sdk.inference.InferenceOptions;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.ModelSource;
 import io.aifactory.sdk.testkit.onnx.OnnxModel;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +38,8 @@ public final class BatchingRatios {
     // the CPU that producers need; ONNX Runtime's default is "1".
     String allowSpinning = args.length > 2 ? args[2] : "1";
     long roundMillis = 1000;
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (BenchmarkModels model : BenchmarkModels.values()) {
       OnnxModel onnx = model.build();
       try (InferenceSession session = InferenceSession.open(ModelSource.ofBytes(model.name(), onnx.bytes()),
@@ -67,16 +70,25 @@ public final class BatchingRatios {
           producers.add(t);
         }
         double[][] rates = new double[2][rounds];
+        double[][] cpuPerSample = new double[2][rounds];
+        double[] meanBatch = new double[rounds];
         for (int r = -1; r < rounds; r++) { // round -1 warms both modes up
           for (int m = 0; m < 2; m++) {
             mode.set(m);
             Thread.sleep(roundMillis / 4); // let producers switch mode
             long c0 = count.get();
+            long runs0 = session.metrics().runs();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             Thread.sleep(roundMillis);
-            double rate = (count.get() - c0) * 1e9 / (System.nanoTime() - t0);
+            long samples = count.get() - c0;
+            double rate = samples * 1e9 / (System.nanoTime() - t0);
             if (r >= 0) {
               rates[m][r] = rate;
+              cpuPerSample[m][r] = (os.getProcessCpuTime() - cpu0) / 1e3 / samples;
+              if (m == 0) {
+                meanBatch[r] = (double) samples / (session.metrics().runs() - runs0);
+              }
             }
           }
         }
@@ -86,10 +98,16 @@ public final class BatchingRatios {
         }
         double batched = median(rates[0]);
         double oneByOne = median(rates[1]);
-        System.out.printf(Locale.ROOT, "%s, %d producers, max queue delay %s, spinning %s: batched %.0f samples/s, one-by-one %.0f samples/s = %.2fx;"
-            + " batch sizes %s%n", model, PRODUCERS, maxQueueDelay, allowSpinning, batched, oneByOne, batched / oneByOne,
-            new java.util.TreeMap<>(session.metrics().batchSizes()).keySet().stream()
-                .reduce((a, b) -> b).map(max -> "up to " + max).orElse("-"));
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+          ratios[r] = rates[0][r] / rates[1][r];
+        }
+        Arrays.sort(ratios);
+        System.out.printf(Locale.ROOT, "%s, %d producers, max queue delay %s, spinning %s: batched %.0f samples/s,"
+            + " one-by-one %.0f samples/s = %.2fx (per-round ratios %.2f-%.2f); process CPU per sample: batched"
+            + " %.1f us, one-by-one %.1f us; mean batch %.1f%n", model, PRODUCERS, maxQueueDelay, allowSpinning,
+            batched, oneByOne, batched / oneByOne, ratios[0], ratios[rounds - 1], median(cpuPerSample[0]),
+            median(cpuPerSample[1]), median(meanBatch));
       }
     }
   }
