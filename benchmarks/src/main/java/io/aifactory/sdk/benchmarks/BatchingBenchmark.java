@@ -39,6 +39,9 @@ public class BatchingBenchmark {
     @Param({"MLP", "PCA"})
     public BenchmarkModels model;
 
+    @Param({"0"})
+    public String allowSpinning;
+
     InferenceSession session;
     BatchingSession batcher;
     String inputName;
@@ -49,8 +52,10 @@ public class BatchingBenchmark {
       OnnxModel onnx = model.build();
       inputName = onnx.inputName();
       outputName = onnx.outputName();
+      // Idle intra-op threads that spin take the CPU that 64 producers need on a small machine, in both modes
+      // (see BatchingRatios' spinning switch); ONNX Runtime spins by default.
       session = InferenceSession.open(ModelSource.ofBytes(model.name(), onnx.bytes()),
-          InferenceOptions.newBuilder().build());
+          InferenceOptions.newBuilder().configEntry("session.intra_op.allow_spinning", allowSpinning).build());
       batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
           .maxBatchSize(64)
           .maxQueueDelay(Duration.ofMillis(1))

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What coordination costs on this machine, apart from any model: the round trip of one thread waking
  * another (park/unpark), and the throughput of a {@link BatchingSession} whose model costs nothing (its
- * runs return at once), with 64 producers. The second is the ceiling batching can reach here: if the plain
+ * runs return at once), with 64 producers, each with the process CPU time it takes. The second is the ceiling batching can reach here: if the plain
  * session scores samples one by one faster than a third of it, the 3x target cannot be met.
  *
  * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.BatchingOverhead}.
@@ -30,7 +30,15 @@ public final class BatchingOverhead {
   private BatchingOverhead() {}
 
   public static void main(String[] args) throws Exception {
-    System.out.printf(Locale.ROOT, "park/unpark round trip between two threads: %.1f us%n", pingPongMicros(200_000));
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    for (int round = 0; round < 3; round++) {
+      int trips = 100_000;
+      long cpu0 = os.getProcessCpuTime();
+      double micros = pingPongMicros(trips);
+      System.out.printf(Locale.ROOT, "park/unpark round trip between two threads: %.1f us, process CPU %.1f us%n",
+          micros, (os.getProcessCpuTime() - cpu0) / 1e3 / trips);
+    }
     OnnxModel onnx = BenchmarkModels.PCA.build();
     try (InferenceSession real = InferenceSession.open(ModelSource.ofBytes("PCA", onnx.bytes()));
         BatchingSession batcher = BatchingSession.start(free(real), BatchingOptions.newBuilder()

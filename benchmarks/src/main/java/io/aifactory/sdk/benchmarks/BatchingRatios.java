@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * compared, so that a burst of outside load does not land on one mode only.
  *
  * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.BatchingRatios
- * [rounds] [maxQueueDelayMicros] [allowSpinning]}.
+ * [rounds] [maxQueueDelayMicros] [allowSpinning] [intraOpThreads]}.
  */
 public final class BatchingRatios {
   private static final int PRODUCERS = 64;
@@ -37,13 +37,16 @@ public final class BatchingRatios {
     // "0" stops ONNX Runtime's idle intra-op threads from spinning, which on a small, busy machine takes
     // the CPU that producers need; ONNX Runtime's default is "1".
     String allowSpinning = args.length > 2 ? args[2] : "1";
+    // ONNX Runtime's intra-op threads for the one session both modes share; 0 is ONNX Runtime's default.
+    int intraOpThreads = args.length > 3 ? Integer.parseInt(args[3]) : 0;
     long roundMillis = 1000;
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (BenchmarkModels model : BenchmarkModels.values()) {
       OnnxModel onnx = model.build();
       try (InferenceSession session = InferenceSession.open(ModelSource.ofBytes(model.name(), onnx.bytes()),
-              InferenceOptions.newBuilder().configEntry("session.intra_op.allow_spinning", allowSpinning).build());
+              InferenceOptions.newBuilder().configEntry("session.intra_op.allow_spinning", allowSpinning)
+                  .intraOpThreads(intraOpThreads).build());
           BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
               .maxBatchSize(64).maxQueueDelay(maxQueueDelay).queueCapacity(256).build())) {
         AtomicInteger mode = new AtomicInteger(0); // 0 batched, 1 one by one, 2 stop
@@ -103,10 +106,10 @@ public final class BatchingRatios {
           ratios[r] = rates[0][r] / rates[1][r];
         }
         Arrays.sort(ratios);
-        System.out.printf(Locale.ROOT, "%s, %d producers, max queue delay %s, spinning %s: batched %.0f samples/s,"
+        System.out.printf(Locale.ROOT, "%s, %d producers, max queue delay %s, spinning %s, intra-op threads %d: batched %.0f samples/s,"
             + " one-by-one %.0f samples/s = %.2fx (per-round ratios %.2f-%.2f); process CPU per sample: batched"
             + " %.1f us, one-by-one %.1f us; mean batch %.1f%n", model, PRODUCERS, maxQueueDelay, allowSpinning,
-            batched, oneByOne, batched / oneByOne, ratios[0], ratios[rounds - 1], median(cpuPerSample[0]),
+            intraOpThreads, batched, oneByOne, batched / oneByOne, ratios[0], ratios[rounds - 1], median(cpuPerSample[0]),
             median(cpuPerSample[1]), median(meanBatch));
       }
     }

@@ -21,12 +21,6 @@ import java.util.concurrent.CompletableFuture;
  * <p>A sample is one entry of the batch: its shape is the model input's shape without the batch
  * dimension, or with a batch dimension of 1. Its memory is read when its batch is formed, so it must stay
  * open and unchanged until its future completes. Outputs have a batch dimension of 1.
- *
- * <p>Futures are completed by the worker or by another producer of the same batch: a producer that waits in
- * {@code join} or {@code get} completes a few more futures of its batch before it returns, so that the
- * wake-ups of a batch's producers are spread over the cores instead of queueing behind the worker. Dependent
- * stages added without an executor ({@code thenApply}, {@code whenComplete}) may therefore run on another
- * producer's thread; keep them short or give them an executor.
  */
 public interface BatchingSession extends AutoCloseable {
   /**

@@ -151,8 +151,7 @@ class BatchingSessionTest {
 
   @Test
   void shouldCompleteEveryFutureOfABatchWhenNoProducerWaitsOnIt() throws Exception {
-    // Producers that join a future hand out the next results of their batch; nobody joins these, so the
-    // worker must complete them all by itself.
+    // Nobody joins these futures: the worker alone must complete every one of them.
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch inFirstRun = new CountDownLatch(1);
     session.addMetricsListener(blockFirstRun(inFirstRun, release));

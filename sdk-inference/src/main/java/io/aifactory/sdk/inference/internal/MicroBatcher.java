@@ -29,17 +29,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link BatchingSession} with one worker thread and batch tensors allocated once at
  * {@code [maxBatchSize, ...]}: each batch copies its samples into rows of the batch input, runs the session
- * on views of the first {@code n} rows, and copies each row of the outputs back to its producer. The futures
- * are then completed by a relay (see {@link Relay}): the worker completes {@value #RELAY_FANOUT}, each producer
- * woken in {@code join}/{@code get} completes {@value #RELAY_FANOUT} more, and the worker completes whatever is
- * left whenever it would otherwise wait, so no future depends on a producer waiting for it.
+ * on views of the first {@code n} rows, copies each row of the outputs back to its producer, then completes
+ * the producers' futures.
  */
 public final class MicroBatcher implements BatchingSession {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
   /** How long an idle worker sleeps before it looks again; producers wake it sooner. */
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  /** How many futures a completed batch's worker, and then each woken producer, completes. */
-  private static final int RELAY_FANOUT = 2;
 
   private final InferenceSession session;
   private final String name;
@@ -60,8 +56,6 @@ public final class MicroBatcher implements BatchingSession {
   private volatile int gathered;
   /** Worker-thread only. */
   private final SessionBinding[] bindingsBySize;
-  /** The last batch's results not yet handed out; worker-thread only. */
-  private Relay pending;
   private final ExecutorService worker;
   private volatile boolean closing;
 
@@ -271,9 +265,7 @@ public final class MicroBatcher implements BatchingSession {
           if (closing) {
             return;
           }
-          if (!handOutOne()) {
-            park(IDLE_PARK_NANOS);
-          }
+          park(IDLE_PARK_NANOS);
           continue;
         }
         batch.add(first);
@@ -288,14 +280,10 @@ public final class MicroBatcher implements BatchingSession {
           if (wait <= 0 || closing) {
             break;
           }
-          if (handOutOne()) {
-            continue;
-          }
           gathered = batch.size();
           park(wait);
         }
         gathered = 0;
-        handOutAll();
         execute(batch);
         batch.clear();
       }
@@ -303,24 +291,7 @@ public final class MicroBatcher implements BatchingSession {
       LOG.error("model {}: batching worker died", name, e);
       batch.forEach(r -> r.fail(e));
     } finally {
-      handOutAll();
       failQueued();
-    }
-  }
-
-  /** Completes one more result of the last batch, if any is left; worker thread only. */
-  private boolean handOutOne() {
-    Relay relay = pending;
-    if (relay != null && relay.completeNext()) {
-      return true;
-    }
-    pending = null;
-    return false;
-  }
-
-  private void handOutAll() {
-    while (handOutOne()) {
-      // each call completes one producer's future
     }
   }
 
@@ -347,19 +318,13 @@ public final class MicroBatcher implements BatchingSession {
       batch.forEach(r -> r.fail(e));
       return;
     }
-    // Results are copied out here, while the batch tensors hold them; the futures are completed by a relay:
-    // waking a producer costs a context switch, so the worker wakes a few and each woken producer wakes the
-    // next ones from its own thread (see Future), which spreads the wake-ups over the cores instead of
-    // queueing all of them behind the worker.
-    Relay relay = new Relay(batch.toArray(new Request[0]));
+    // Copy every row out first, then complete the futures in one tight loop: the wake-ups of a batch's
+    // producers come together instead of being spaced out by copies.
     for (int row = 0; row < n; row++) {
-      Request r = relay.requests[row];
-      r.deliver(row);
-      r.relay = relay;
+      batch.get(row).deliver(row);
     }
-    pending = relay;
-    for (int i = 0; i < RELAY_FANOUT; i++) {
-      handOutOne();
+    for (int row = 0; row < n; row++) {
+      batch.get(row).finish();
     }
   }
 
@@ -422,91 +387,20 @@ public final class MicroBatcher implements BatchingSession {
     }
   }
 
-  /** One batch's requests, whose futures are completed one at a time by whoever comes first. */
-  private static final class Relay {
-    final Request[] requests;
-    final AtomicInteger next = new AtomicInteger();
-
-    Relay(Request[] requests) {
-      this.requests = requests;
-    }
-
-    boolean completeNext() {
-      int i = next.getAndIncrement();
-      if (i >= requests.length) {
-        return false;
-      }
-      requests[i].finish();
-      return true;
-    }
-  }
-
-  /**
-   * A producer's future: a thread that waited for it in {@code join} or {@code get} completes the next ones of
-   * its batch before it returns, so that producers wake each other instead of all waiting for the worker.
-   */
-  private static final class Future<T> extends CompletableFuture<T> {
-    private final Request request;
-
-    Future(Request request) {
-      this.request = request;
-    }
-
-    @Override
-    public T join() {
-      try {
-        return super.join();
-      } finally {
-        relay();
-      }
-    }
-
-    @Override
-    public T get() throws InterruptedException, java.util.concurrent.ExecutionException {
-      try {
-        return super.get();
-      } finally {
-        relay();
-      }
-    }
-
-    @Override
-    public T get(long timeout, TimeUnit unit)
-        throws InterruptedException, java.util.concurrent.ExecutionException,
-        java.util.concurrent.TimeoutException {
-      try {
-        return super.get(timeout, unit);
-      } finally {
-        relay();
-      }
-    }
-
-    private void relay() {
-      Relay relay = request.relay;
-      if (relay != null) {
-        for (int i = 0; i < RELAY_FANOUT && relay.completeNext(); i++) {
-          // each call completes one producer's future
-        }
-      }
-    }
-  }
-
   private final class Request {
     final TensorBuffer[] inputs;
     final TensorBuffer[] outputs;
     final long enqueuedNanos = System.nanoTime();
-    final Future<Map<String, TensorBuffer>> outputsFuture;
-    final Future<Void> doneFuture;
-    /** Set with the results, before any future of the batch completes. */
-    volatile Relay relay;
+    final CompletableFuture<Map<String, TensorBuffer>> outputsFuture;
+    final CompletableFuture<Void> doneFuture;
     private Map<String, TensorBuffer> result;
     private Throwable failure;
 
     Request(TensorBuffer[] inputs, TensorBuffer[] outputs) {
       this.inputs = inputs;
       this.outputs = outputs;
-      this.outputsFuture = outputs == null ? new Future<>(this) : null;
-      this.doneFuture = outputs == null ? null : new Future<>(this);
+      this.outputsFuture = outputs == null ? new CompletableFuture<>() : null;
+      this.doneFuture = outputs == null ? null : new CompletableFuture<>();
     }
 
     /** Copies row {@code row} of the batch outputs out for this producer; worker thread only. */
