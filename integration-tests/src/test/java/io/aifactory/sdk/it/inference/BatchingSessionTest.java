@@ -150,6 +150,46 @@ class BatchingSessionTest {
   }
 
   @Test
+  void shouldCompleteEveryFutureOfABatchWhenNoProducerWaitsOnIt() throws Exception {
+    // Nobody joins these futures: the worker alone must complete every one of them.
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch inFirstRun = new CountDownLatch(1);
+    session.addMetricsListener(blockFirstRun(inFirstRun, release));
+    try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
+        .maxBatchSize(8).maxQueueDelay(Duration.ZERO).build())) {
+      Random random = new Random(4);
+      CompletableFuture<Map<String, TensorBuffer>> first = batcher.submit(Map.of("input", sample(
+          Tensors.random(random, 1, 16)[0])));
+      assertTrue(inFirstRun.await(30, TimeUnit.SECONDS));
+      int n = 8;
+      CountDownLatch completed = new CountDownLatch(n);
+      List<float[]> inputs = new ArrayList<>();
+      List<float[]> results = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] values = Tensors.random(random, 1, 16)[0];
+        inputs.add(values);
+        results.add(null);
+        int index = i;
+        batcher.submit(Map.of("input", sample(values))).whenComplete((outputs, error) -> {
+          if (outputs != null) {
+            try (TensorBuffer output = outputs.get("output")) {
+              results.set(index, Tensors.read(output));
+            }
+          }
+          completed.countDown();
+        });
+      }
+      release.countDown();
+      assertTrue(completed.await(30, TimeUnit.SECONDS), "futures left incomplete: " + completed.getCount());
+      for (int i = 0; i < n; i++) {
+        assertArrayEquals(MLP.predict(inputs.get(i)), results.get(i), 1e-5f, "sample " + i);
+      }
+      first.get(30, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
+    }
+    assertEquals(Map.of(1, 1L, 8, 1L), session.metrics().batchSizes());
+  }
+
+  @Test
   void shouldFailFastWithAClearErrorWhenTheQueueIsFull() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch inFirstRun = new CountDownLatch(1);

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link BatchingSession} with one worker thread and batch tensors allocated once at
  * {@code [maxBatchSize, ...]}: each batch copies its samples into rows of the batch input, runs the session
- * on views of the first {@code n} rows, and copies each row of the outputs back to its producer.
+ * on views of the first {@code n} rows, copies each row of the outputs back to its producer, then completes
+ * the producers' futures.
  */
 public final class MicroBatcher implements BatchingSession {
   private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
@@ -317,8 +318,13 @@ public final class MicroBatcher implements BatchingSession {
       batch.forEach(r -> r.fail(e));
       return;
     }
+    // Copy every row out first, then complete the futures in one tight loop: the wake-ups of a batch's
+    // producers come together instead of being spaced out by copies.
     for (int row = 0; row < n; row++) {
-      batch.get(row).complete(row);
+      batch.get(row).deliver(row);
+    }
+    for (int row = 0; row < n; row++) {
+      batch.get(row).finish();
     }
   }
 
@@ -387,6 +393,8 @@ public final class MicroBatcher implements BatchingSession {
     final long enqueuedNanos = System.nanoTime();
     final CompletableFuture<Map<String, TensorBuffer>> outputsFuture;
     final CompletableFuture<Void> doneFuture;
+    private Map<String, TensorBuffer> result;
+    private Throwable failure;
 
     Request(TensorBuffer[] inputs, TensorBuffer[] outputs) {
       this.inputs = inputs;
@@ -395,7 +403,8 @@ public final class MicroBatcher implements BatchingSession {
       this.doneFuture = outputs == null ? null : new CompletableFuture<>();
     }
 
-    void complete(int row) {
+    /** Copies row {@code row} of the batch outputs out for this producer; worker thread only. */
+    void deliver(int row) {
       try {
         if (outputs != null) {
           for (int i = 0; i < outputs.length; i++) {
@@ -403,25 +412,35 @@ public final class MicroBatcher implements BatchingSession {
               batchOutputs[i].at(row).copyTo(outputs[i]);
             }
           }
-          doneFuture.complete(null);
         } else {
-          Map<String, TensorBuffer> result = new LinkedHashMap<>();
+          Map<String, TensorBuffer> copies = new LinkedHashMap<>();
           try {
             for (int i = 0; i < batchOutputs.length; i++) {
               long[] shape = outputSpecs.get(i).shape();
               shape[0] = 1;
               TensorBuffer t = TensorBuffer.allocate(outputSpecs.get(i).elementType(), shape);
-              result.put(outputSpecs.get(i).name(), t);
+              copies.put(outputSpecs.get(i).name(), t);
               batchOutputs[i].at(row).copyTo(t);
             }
           } catch (RuntimeException e) {
-            result.values().forEach(TensorBuffer::close);
+            copies.values().forEach(TensorBuffer::close);
             throw e;
           }
-          outputsFuture.complete(result);
+          result = copies;
         }
       } catch (RuntimeException e) {
-        fail(new InferenceException("model " + name + ": cannot write outputs: " + e.getMessage(), e));
+        failure = new InferenceException("model " + name + ": cannot write outputs: " + e.getMessage(), e);
+      }
+    }
+
+    /** Completes the future with what {@link #deliver} left. */
+    void finish() {
+      if (failure != null) {
+        fail(failure);
+      } else if (outputs != null) {
+        doneFuture.complete(null);
+      } else {
+        outputsFuture.complete(result);
       }
     }
 
