@@ -183,15 +183,17 @@ public final class OrtInferenceSession implements InferenceSession {
       Map<String, OnnxTensor> in = new java.util.HashMap<>();
       Map<String, OnnxTensor> out = new java.util.HashMap<>();
       List<OnnxTensor> own = new ArrayList<>(0); // wrappers for this run alone, when the cache is full
+      List<WrapperCache.Entry> used = new ArrayList<>(inputs.size() + outputs.size());
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
-          in.put(e.getKey(), wrapper(e.getValue(), own));
+          in.put(e.getKey(), wrapper(e.getValue(), own, used));
         }
         for (Map.Entry<String, TensorBuffer> e : outputs.entrySet()) {
-          out.put(e.getKey(), wrapper(e.getValue(), own));
+          out.put(e.getKey(), wrapper(e.getValue(), own, used));
         }
         session.run(in, out).close();
       } finally {
+        wrappers.release(used);
         own.forEach(OnnxTensor::close);
       }
       metrics.success(batch, System.nanoTime() - start);
@@ -217,9 +219,10 @@ public final class OrtInferenceSession implements InferenceSession {
       Map<String, OnnxTensor> in = new LinkedHashMap<>();
       Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
       List<OnnxTensor> own = new ArrayList<>();
+      List<WrapperCache.Entry> used = new ArrayList<>(inputs.size());
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
-          in.put(e.getKey(), wrapper(e.getValue(), own));
+          in.put(e.getKey(), wrapper(e.getValue(), own, used));
         }
         Set<String> requested = new java.util.LinkedHashSet<>();
         for (TensorSpec spec : description.outputs()) {
@@ -239,6 +242,7 @@ public final class OrtInferenceSession implements InferenceSession {
           }
         }
       } finally {
+        wrappers.release(used);
         own.forEach(OnnxTensor::close);
         pinned.values().forEach(OnnxTensor::close);
       }
@@ -261,9 +265,13 @@ public final class OrtInferenceSession implements InferenceSession {
     }
   }
 
-  /** Returns the cached wrapper of {@code tensor}, or a new one added to {@code own} for the caller to free. */
-  private OnnxTensor wrapper(TensorBuffer tensor, List<OnnxTensor> own) throws OrtException {
-    OnnxTensor cached = wrappers.get(tensor);
+  /**
+   * Returns the cached wrapper of {@code tensor} (its entry added to {@code used}, for the caller to release),
+   * or a new one added to {@code own} for the caller to free.
+   */
+  private OnnxTensor wrapper(TensorBuffer tensor, List<OnnxTensor> own, List<WrapperCache.Entry> used)
+      throws OrtException {
+    OnnxTensor cached = wrappers.get(tensor, used);
     if (cached != null) {
       return cached;
     }
@@ -366,11 +374,9 @@ public final class OrtInferenceSession implements InferenceSession {
       lifecycle.readLock().unlock();
       throw new InferenceException("model " + name + ": session is closed");
     }
-    wrappers.enter();
   }
 
   private void exit() {
-    wrappers.exit();
     lifecycle.readLock().unlock();
   }
 
