@@ -182,7 +182,7 @@ public final class OrtInferenceSession implements InferenceSession {
       checkOutputs(outputs, inputs);
       Map<String, OnnxTensor> in = new java.util.HashMap<>();
       Map<String, OnnxTensor> out = new java.util.HashMap<>();
-      List<OnnxTensor> own = new ArrayList<>(0); // wrappers for this run alone, when the cache is full
+      List<OnnxTensor> own = new ArrayList<>(0); // wrappers for this run alone, should the cache be closed
       List<WrapperCache.Entry> used = new ArrayList<>(inputs.size() + outputs.size());
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {

@@ -15,8 +15,9 @@ import java.util.List;
  * {@link #get} and gives them back with {@link #release} when it ends. An entry whose tensor was closed
  * leaves the cache; its wrapper is freed at once if no run uses it, else by the last run that does. So a
  * wrapper is never freed under a run, and a retired wrapper never outlives the runs that used it, however
- * much runs of different threads overlap. When every slot holds a live tensor, {@link #get} returns null and
- * the caller wraps (and frees) a tensor for that run alone.
+ * much runs of different threads overlap. When every slot holds a live tensor, the least recently used entry
+ * is evicted the same way, so tensors that are never closed (a new window view per call) cannot fill the
+ * cache and stay pinned by it.
  */
 final class WrapperCache {
   private static final int CAPACITY = 64;
@@ -27,6 +28,7 @@ final class WrapperCache {
     final OnnxTensor wrapper;
     int uses;
     boolean retired;
+    long lastUsed;
 
     Entry(TensorBuffer key, OnnxTensor wrapper) {
       this.key = key;
@@ -38,6 +40,7 @@ final class WrapperCache {
   private final Entry[] entries = new Entry[CAPACITY];
   /** Wrappers out of the cache but still used by a run in flight. */
   private int retired;
+  private long clock;
   private boolean closed;
 
   WrapperCache(OrtEnvironment env) {
@@ -45,8 +48,7 @@ final class WrapperCache {
   }
 
   /**
-   * Returns the cached wrapper of {@code tensor}, creating it if there is room, or null if there is none or
-   * the cache is closed. The entry is added to {@code used}, which the run must hand to {@link #release}.
+   * Returns the cached wrapper of {@code tensor}, creating it if needed, or null if the cache is closed. The entry is added to {@code used}, which the run must hand to {@link #release}.
    */
   synchronized OnnxTensor get(TensorBuffer tensor, List<Entry> used) throws OrtException {
     if (closed) {
@@ -58,8 +60,10 @@ final class WrapperCache {
         return use(e, used);
       }
     }
-    // A miss: retire entries whose tensor was closed, then take the first free slot.
+    // A miss: retire entries whose tensor was closed, then take the first free slot, else evict the least
+    // recently used entry.
     int free = -1;
+    int oldest = -1;
     for (int i = 0; i < CAPACITY; i++) {
       Entry e = entries[i];
       if (e != null && e.key.isClosed()) {
@@ -67,20 +71,25 @@ final class WrapperCache {
         entries[i] = null;
         e = null;
       }
-      if (e == null && free < 0) {
-        free = i;
+      if (e == null) {
+        free = free < 0 ? i : free;
+      } else if (oldest < 0 || e.lastUsed < entries[oldest].lastUsed) {
+        oldest = i;
       }
     }
     if (free < 0) {
-      return null;
+      retire(entries[oldest]);
+      entries[oldest] = null;
+      free = oldest;
     }
     Entry e = new Entry(tensor, OrtTypes.wrap(env, tensor));
     entries[free] = e;
     return use(e, used);
   }
 
-  private static OnnxTensor use(Entry e, List<Entry> used) {
+  private OnnxTensor use(Entry e, List<Entry> used) {
     e.uses++;
+    e.lastUsed = ++clock;
     used.add(e);
     return e.wrapper;
   }
@@ -109,6 +118,16 @@ final class WrapperCache {
   /** Returns how many wrappers left the cache but wait for runs in flight; for tests. */
   synchronized int retiredCount() {
     return retired;
+  }
+
+  /** Returns whether {@code tensor} has a wrapper in the cache; for tests. */
+  synchronized boolean contains(TensorBuffer tensor) {
+    for (Entry e : entries) {
+      if (e != null && e.key == tensor) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Returns how many wrappers the cache holds; for tests. */

@@ -1,8 +1,10 @@
 package io.aifactory.sdk.inference.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -61,6 +63,54 @@ class WrapperCacheTest {
       cache.release(second);
       assertEquals(0, cache.retiredCount());
       cache.release(third);
+    }
+  }
+
+  @Test
+  void shouldEvictTheLeastRecentlyUsedOfTensorsThatAreNeverClosed() throws Exception {
+    // A steady input used every cycle, and a new view per cycle that nobody closes (latestBatch(n)).
+    try (TensorBuffer window = TensorBuffer.allocate(ElementType.FLOAT32, 8, 4);
+        TensorBuffer steady = TensorBuffer.allocate(ElementType.FLOAT32, 1, 4)) {
+      List<TensorBuffer> views = new ArrayList<>();
+      OnnxTensor steadyWrapper = null;
+      for (int cycle = 0; cycle < 300; cycle++) {
+        List<WrapperCache.Entry> run = new ArrayList<>();
+        OnnxTensor w = cache.get(steady, run);
+        steadyWrapper = steadyWrapper == null ? w : steadyWrapper;
+        assertSame(steadyWrapper, w, "cycle " + cycle + ": the steady input keeps its wrapper");
+        TensorBuffer view = window.slice(cycle % 4, 4);
+        views.add(view);
+        assertNotNull(cache.get(view, run));
+        cache.release(run);
+      }
+      assertEquals(64, cache.size());
+      assertFalse(cache.contains(views.get(0)), "the oldest view is no longer pinned");
+      assertTrue(cache.contains(views.get(views.size() - 1)));
+      assertEquals(0, cache.retiredCount());
+    }
+  }
+
+  @Test
+  void shouldRetireAnEvictedWrapperThatARunStillUses() throws Exception {
+    List<TensorBuffer> tensors = new ArrayList<>();
+    try {
+      List<WrapperCache.Entry> inFlight = new ArrayList<>();
+      TensorBuffer first = TensorBuffer.allocate(ElementType.FLOAT32, 1, 4);
+      tensors.add(first);
+      cache.get(first, inFlight);
+      List<WrapperCache.Entry> others = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        TensorBuffer t = TensorBuffer.allocate(ElementType.FLOAT32, 1, 4);
+        tensors.add(t);
+        cache.get(t, others);
+        cache.release(others);
+      }
+      assertFalse(cache.contains(first), "evicted as the least recently used");
+      assertEquals(1, cache.retiredCount(), "kept for the run still using it");
+      cache.release(inFlight);
+      assertEquals(0, cache.retiredCount());
+    } finally {
+      tensors.forEach(TensorBuffer::close);
     }
   }
 }
