@@ -76,7 +76,7 @@ public final class ModelRegistry implements AutoCloseable {
     Slot slot = slots.computeIfAbsent(name, Slot::new);
     synchronized (slot) {
       checkOpen(); // close() retires under the same lock: a deploy that got here first is retired by it
-      Deployment next = load(name, new Release(version, source, options));
+      Deployment next = load(name, version, source, options);
       Deployment previous = slot.current.getAndSet(next);
       if (previous != null) {
         slot.history.push(previous.release);
@@ -89,9 +89,12 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Makes the version before the active one active again, reloading it from its source.
+   * Makes the version before the active one active again, reloading it from its source. The source is pinned
+   * to the SHA-256 of the bytes that version was deployed with, so a file overwritten since (say by the next
+   * deploy to the same path) fails the rollback instead of loading a different model under the old version.
    *
-   * @throws InferenceException if there is no previous version or it cannot be loaded
+   * @throws InferenceException if there is no previous version, or it cannot be loaded, or its bytes have
+   *     changed; the active version stays in place
    */
   public ModelDescription rollback(String name) {
     checkOpen();
@@ -104,7 +107,13 @@ public final class ModelRegistry implements AutoCloseable {
         throw new InferenceException("model " + name + ": no previous version to roll back to (active "
             + (active == null ? "none" : active.release.version) + ")");
       }
-      Deployment restored = load(name, previous);
+      Deployment restored;
+      try {
+        restored = load(name, previous);
+      } catch (InferenceException e) {
+        throw new InferenceException("model " + name + ": cannot roll back to version " + previous.version
+            + " (active stays " + (active == null ? "none" : active.release.version) + "): " + e.getMessage(), e);
+      }
       slot.history.pop();
       Deployment replaced = slot.current.getAndSet(restored);
       if (replaced != null) {
@@ -209,6 +218,13 @@ public final class ModelRegistry implements AutoCloseable {
     return slot;
   }
 
+  /** Opens a new version and remembers its source pinned to the bytes it was opened from, for rollback. */
+  private static Deployment load(String name, String version, ModelSource source, InferenceOptions options) {
+    InferenceSession session = InferenceSession.open(source, options);
+    ModelSource pinned = source.pinnedTo(session.description().sha256());
+    return new Deployment(name, new Release(version, pinned, options), session);
+  }
+
   private static Deployment load(String name, Release release) {
     InferenceSession session = InferenceSession.open(release.source, release.options);
     return new Deployment(name, release, session);
@@ -223,6 +239,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private static final class Release {
     final String version;
+    /** Pinned to the SHA-256 of the deployed bytes. */
     final ModelSource source;
     final InferenceOptions options;
 
