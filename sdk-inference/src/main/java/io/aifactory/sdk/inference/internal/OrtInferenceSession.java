@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: every run holds the read side of a lock; {@link #close()} takes the write side, so it waits
  * for runs in flight before the native session is freed (ONNX Runtime does not survive a close during a
  * run). Every native wrapper a run creates is closed in a {@code finally}, so nothing leaks when it throws.
+ * Metrics listeners are told after a run has left the lock, so a listener may close the session.
  */
 public final class OrtInferenceSession implements InferenceSession {
   private static final Logger LOG = LoggerFactory.getLogger(OrtInferenceSession.class);
@@ -177,8 +178,10 @@ public final class OrtInferenceSession implements InferenceSession {
     }
     enter();
     long start = System.nanoTime();
+    int batch = 0;
+    long nanos;
     try {
-      int batch = checkInputs(inputs);
+      batch = checkInputs(inputs);
       checkOutputs(outputs, inputs);
       Map<String, OnnxTensor> in = new java.util.HashMap<>();
       Map<String, OnnxTensor> out = new java.util.HashMap<>();
@@ -196,14 +199,15 @@ public final class OrtInferenceSession implements InferenceSession {
         wrappers.release(used);
         own.forEach(OnnxTensor::close);
       }
-      metrics.success(batch, System.nanoTime() - start);
+      nanos = System.nanoTime() - start;
     } catch (OrtException e) {
       throw failed(runFailed(e));
     } catch (RuntimeException e) {
       throw failed(e);
-    } finally {
-      exit();
+    } catch (Error e) {
+      throw failed(e);
     }
+    succeeded(batch, nanos);
   }
 
   @Override
@@ -211,9 +215,10 @@ public final class OrtInferenceSession implements InferenceSession {
     enter();
     long start = System.nanoTime();
     Map<String, TensorBuffer> results = new LinkedHashMap<>();
-    boolean ok = false;
+    int batch;
+    long nanos;
     try {
-      int batch = checkInputs(inputs);
+      batch = checkInputs(inputs);
       // Outputs whose shape the inputs decide are allocated up front and pinned; the rest (dims only the
       // model knows) are allocated by ONNX Runtime and copied once.
       Map<String, OnnxTensor> in = new LinkedHashMap<>();
@@ -246,23 +251,23 @@ public final class OrtInferenceSession implements InferenceSession {
         own.forEach(OnnxTensor::close);
         pinned.values().forEach(OnnxTensor::close);
       }
-      metrics.success(batch, System.nanoTime() - start);
-      ok = true;
-      Map<String, TensorBuffer> ordered = new LinkedHashMap<>();
-      for (TensorSpec spec : description.outputs()) {
-        ordered.put(spec.name(), results.get(spec.name()));
-      }
-      return ordered;
+      nanos = System.nanoTime() - start;
     } catch (OrtException e) {
+      results.values().forEach(TensorBuffer::close);
       throw failed(runFailed(e));
     } catch (RuntimeException e) {
+      results.values().forEach(TensorBuffer::close);
       throw failed(e);
-    } finally {
-      if (!ok) {
-        results.values().forEach(TensorBuffer::close);
-      }
-      exit();
+    } catch (Error e) {
+      results.values().forEach(TensorBuffer::close);
+      throw failed(e);
     }
+    succeeded(batch, nanos);
+    Map<String, TensorBuffer> ordered = new LinkedHashMap<>();
+    for (TensorSpec spec : description.outputs()) {
+      ordered.put(spec.name(), results.get(spec.name()));
+    }
+    return ordered;
   }
 
   /**
@@ -343,6 +348,10 @@ public final class OrtInferenceSession implements InferenceSession {
 
   @Override
   public void close() {
+    if (lifecycle.getReadHoldCount() > 0) {
+      // This thread is inside a run of this session: waiting for runs to drain would wait for itself.
+      throw new IllegalStateException("model " + name + ": close() called from inside a run of this session");
+    }
     if (closed) {
       return;
     }
@@ -380,8 +389,28 @@ public final class OrtInferenceSession implements InferenceSession {
     lifecycle.readLock().unlock();
   }
 
-  private RuntimeException failed(RuntimeException e) {
-    metrics.failure(e);
+  /**
+   * Ends a run that succeeded: counts it while still inside the lock (so a count read after close is final),
+   * then tells listeners outside it, so that a listener may close the session.
+   */
+  private void succeeded(int batch, long nanos) {
+    MetricsRecorder recorder = metrics;
+    recorder.success(batch, nanos);
+    exit();
+    recorder.notifySuccess(batch, nanos);
+  }
+
+  /** Ends a run that failed, as {@link #succeeded}; returns {@code e} to throw. */
+  private <T extends Throwable> T failed(T e) {
+    MetricsRecorder recorder = metrics;
+    RuntimeException error = e instanceof RuntimeException ? (RuntimeException) e : null;
+    if (error != null) {
+      recorder.failure(error);
+    }
+    exit();
+    if (error != null) {
+      recorder.notifyFailure(error);
+    }
     return e;
   }
 
@@ -541,6 +570,7 @@ public final class OrtInferenceSession implements InferenceSession {
         }
         enter();
         long start = System.nanoTime();
+        long nanos;
         try {
           for (int i = 0; i < tensors.size(); i++) {
             if (tensors.get(i).isClosed()) {
@@ -548,14 +578,15 @@ public final class OrtInferenceSession implements InferenceSession {
             }
           }
           session.run(inputs, outputs).close();
-          metrics.success(batch, System.nanoTime() - start);
+          nanos = System.nanoTime() - start;
         } catch (OrtException e) {
           throw failed(runFailed(e));
         } catch (RuntimeException e) {
           throw failed(e);
-        } finally {
-          exit();
+        } catch (Error e) {
+          throw failed(e);
         }
+        succeeded(batch, nanos);
       } finally {
         runLock.unlock();
       }
