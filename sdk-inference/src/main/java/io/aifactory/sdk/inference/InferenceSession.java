@@ -85,7 +85,13 @@ public interface InferenceSession extends AutoCloseable {
 
   void removeMetricsListener(MetricsListener listener);
 
-  /** Waits for runs in flight, then frees the native session and every binding. Closing twice does nothing. */
+  /**
+   * Waits for runs in flight, then frees the native session and every binding. Closing again, or from several
+   * threads at once, frees once; every caller returns once the session is freed.
+   *
+   * @throws IllegalStateException if called by a thread inside a run of this session, which would wait for
+   *     itself (metrics listeners are called after the run, so they may close it)
+   */
   @Override
   void close();
 }

@@ -114,6 +114,27 @@ class InferenceSessionConcurrentTest {
   }
 
   @Test
+  void shouldFreeOnceWhenClosedFromTwoThreadsAtOnce() throws Exception {
+    byte[] model = PCA.model().bytes();
+    for (int i = 0; i < 20; i++) {
+      InferenceSession session = InferenceSession.open(ModelSource.ofBytes("pca.onnx", model));
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      Future<?> first = pool.submit(() -> {
+        together.await();
+        session.close();
+        return null;
+      });
+      Future<?> second = pool.submit(() -> {
+        together.await();
+        session.close();
+        return null;
+      });
+      first.get(30, TimeUnit.SECONDS); // would throw ExecutionException: "already closed" from ONNX Runtime
+      second.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shouldWaitForRunsInFlightWhenClosingAndRefuseLaterOnes() throws Exception {
     InferenceSession session = InferenceSession.open(ModelSource.ofBytes("pca.onnx", PCA.model().bytes()));
     CountDownLatch running = new CountDownLatch(THREADS);

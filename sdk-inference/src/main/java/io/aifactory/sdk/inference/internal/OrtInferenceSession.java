@@ -60,6 +60,8 @@ public final class OrtInferenceSession implements InferenceSession {
   /** Per output, the name of each dimension an input decides, else null. */
   private final Map<String, String[]> outputDimNames = new java.util.HashMap<>();
   private volatile boolean closed;
+  /** Guarded by the write lock. */
+  private boolean released;
 
   private OrtInferenceSession(OrtEnvironment env, OrtSession session, String name, ModelDescription description,
       ProviderSelection selection) {
@@ -352,12 +354,14 @@ public final class OrtInferenceSession implements InferenceSession {
       // This thread is inside a run of this session: waiting for runs to drain would wait for itself.
       throw new IllegalStateException("model " + name + ": close() called from inside a run of this session");
     }
-    if (closed) {
-      return;
-    }
-    closed = true;
+    closed = true; // refuse new runs at once, while the runs in flight drain
     lifecycle.writeLock().lock();
     try {
+      // Concurrent close() calls all wait here; only the first frees (ONNX Runtime throws on a second close).
+      if (released) {
+        return;
+      }
+      released = true;
       for (Binding binding : bindings) {
         binding.closeWrappers();
       }
