@@ -117,6 +117,35 @@ class ModelRegistryTest {
   }
 
   @Test
+  void shouldRefuseToCloseTheSessionALeaseSharesWithEveryOtherLease() {
+    registry.deploy("spindle", "1", version(1));
+    try (ModelLease lease = registry.lease("spindle")) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> lease.session().close());
+      assertEquals("model spindle: the session of version 1 is shared by every lease and closed by the registry;"
+          + " close the lease instead", e.getMessage());
+    }
+    try (ModelLease other = registry.lease("spindle")) {
+      assertEquals(1f, offsetOf(other.session()));
+    }
+  }
+
+  @Test
+  void shouldTellRegistryListenersOfEveryVersionAcrossSwaps() {
+    List<String> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry.addMetricsListener((model, provider, batchSize, latencyNanos) -> runs.add(model));
+    registry.deploy("spindle", "1", version(1));
+    try (ModelLease lease = registry.lease("spindle")) {
+      offsetOf(lease.session());
+    }
+    registry.deploy("spindle", "2", version(2));
+    try (ModelLease lease = registry.lease("spindle")) {
+      offsetOf(lease.session());
+    }
+    assertEquals(List.of("spindle-v1.onnx", "spindle-v2.onnx"), runs); // warm-up runs are not counted
+  }
+
+  @Test
   void shouldKeepTheActiveVersionWhenANewOneFailsToLoad() {
     registry.deploy("spindle", "1", version(1));
     InferenceException e = assertThrows(InferenceException.class,
