@@ -241,6 +241,20 @@ class InferenceSessionTest {
   }
 
   @Test
+  void shouldRejectInputsThatDisagreeOnANamedDimensionInsteadOfBroadcasting() {
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8));
+    String mask = b.input("mask", OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8));
+    OnnxModel masked = b.output("y", b.mul(x, mask), OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8)).build();
+    InferenceSession twoInputs = track(InferenceSession.open(ModelSource.ofBytes("masked.onnx", masked.bytes()),
+        InferenceOptions.newBuilder().warmUpRuns(0).build()));
+    assertMessage("model masked.onnx: input \"mask\" dim 0 (batch) = 1, but input \"x\" gave batch = 4",
+        () -> twoInputs.run(Map.of("x", floats(4, 8), "mask", floats(1, 8)), Map.of("y", floats(4, 8))));
+    twoInputs.run(Map.of("x", floats(4, 8), "mask", floats(4, 8)), Map.of("y", floats(4, 8)));
+    assertEquals(1, twoInputs.metrics().runs());
+  }
+
+  @Test
   void shouldRejectOutputsThatDoNotMatchTheModelOrTheBatch() {
     TensorBuffer input = floats(2, 8);
     assertMessage("model pca.onnx: unknown output \"scores\"; the model's outputs are [score]",

@@ -57,6 +57,8 @@ public final class OrtInferenceSession implements InferenceSession {
   private final WrapperCache wrappers;
   /** For each named dynamic dimension of an input: which input and axis give its size in a run. */
   private final Map<String, DimSource> dimSources = new java.util.HashMap<>();
+  /** Every named dynamic input dimension but the first of its name, which must match that first one. */
+  private final List<DimCheck> sharedDims = new ArrayList<>();
   /** Per output, the name of each dimension an input decides, else null. */
   private final Map<String, String[]> outputDimNames = new java.util.HashMap<>();
   private volatile boolean closed;
@@ -78,7 +80,10 @@ public final class OrtInferenceSession implements InferenceSession {
       String[] names = in.dimensionNames();
       for (int axis = 0; axis < names.length; axis++) {
         if (in.isDynamic(axis) && !names[axis].isEmpty()) {
-          dimSources.putIfAbsent(names[axis], new DimSource(in.name(), axis));
+          DimSource first = dimSources.putIfAbsent(names[axis], new DimSource(in.name(), axis));
+          if (first != null) {
+            sharedDims.add(new DimCheck(in.name(), axis, names[axis], first));
+          }
         }
       }
     }
@@ -444,6 +449,16 @@ public final class OrtInferenceSession implements InferenceSession {
       }
       first = false;
     }
+    // Inputs that share a named dimension must agree on its size, or ONNX Runtime may broadcast silently.
+    for (int i = 0; i < sharedDims.size(); i++) {
+      DimCheck c = sharedDims.get(i);
+      int size = inputs.get(c.input).dim(c.axis);
+      int expected = inputs.get(c.source.input).dim(c.source.axis);
+      if (size != expected) {
+        throw new InferenceException("model " + name + ": input \"" + c.input + "\" dim " + c.axis + " (" + c.name
+            + ") = " + size + ", but input \"" + c.source.input + "\" gave " + c.name + " = " + expected);
+      }
+    }
     return batch;
   }
 
@@ -491,6 +506,20 @@ public final class OrtInferenceSession implements InferenceSession {
     }
     TensorBuffer given = inputs.get(source.input);
     return given != null && given.rank() > source.axis ? given.dim(source.axis) : -1;
+  }
+
+  private static final class DimCheck {
+    final String input;
+    final int axis;
+    final String name;
+    final DimSource source;
+
+    DimCheck(String input, int axis, String name, DimSource source) {
+      this.input = input;
+      this.axis = axis;
+      this.name = name;
+      this.source = source;
+    }
   }
 
   private static final class DimSource {
