@@ -255,6 +255,24 @@ class InferenceSessionTest {
   }
 
   @Test
+  void shouldOpenAValidModelThatRejectsTheWarmUpShape() {
+    // Pairs of readings: a time axis of 1, as warm-up guesses, cannot be reshaped to [-1, 2].
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.param("time"));
+    OnnxModel pairs = b.output("pairs", b.reshape(x, -1, 2), OnnxDataType.FLOAT, Dim.param("n"), Dim.of(2)).build();
+    InferenceSession opened = track(InferenceSession.open(ModelSource.ofBytes("pairs.onnx", pairs.bytes()),
+        InferenceOptions.newBuilder().warmUpRuns(2).build()));
+    TensorBuffer in = floats(4);
+    in.put(0, new float[] {1, 2, 3, 4});
+    Map<String, TensorBuffer> out = opened.run(Map.of("x", in));
+    out.values().forEach(this::track);
+    assertArrayEquals(new long[] {2, 2}, out.get("pairs").shape());
+    assertEquals(3f, out.get("pairs").getFloat(2));
+    assertEquals(1, opened.metrics().runs());
+    assertEquals(0, opened.metrics().failures(), "warm-up failures are not counted");
+  }
+
+  @Test
   void shouldRejectOutputsThatDoNotMatchTheModelOrTheBatch() {
     TensorBuffer input = floats(2, 8);
     assertMessage("model pca.onnx: unknown output \"scores\"; the model's outputs are [score]",

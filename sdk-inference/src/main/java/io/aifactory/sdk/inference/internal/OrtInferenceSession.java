@@ -162,6 +162,11 @@ public final class OrtInferenceSession implements InferenceSession {
       for (int i = 0; i < runs; i++) {
         run(zeros).values().forEach(TensorBuffer::close);
       }
+    } catch (InferenceException e) {
+      // Zeros with every dynamic dimension 1 are a guess; a valid model may reject them (a convolution over
+      // a dynamic time axis wider than 1). The first real run warms up instead.
+      LOG.warn("model {}: warm-up with zeros of every dynamic dimension 1 failed, skipped: {}", name,
+          e.getMessage());
     } finally {
       zeros.values().forEach(TensorBuffer::close);
     }
