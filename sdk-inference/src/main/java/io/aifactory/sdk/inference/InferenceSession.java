@@ -65,7 +65,12 @@ public interface InferenceSession extends AutoCloseable {
   /**
    * Runs the model and returns every output in a new tensor that the caller owns and must close.
    *
-   * @throws InferenceException as {@link #run(Map, Map)}
+   * <p>Convenient, but it allocates every output (native memory) on every call; a loop that runs every cycle
+   * should allocate its outputs once and use {@link #run(Map, Map)} or {@link #bind}.
+   *
+   * @throws InferenceException as {@link #run(Map, Map)}; also, before running, if the model has an output a
+   *     {@link TensorBuffer} cannot hold (a sequence, a map, or an unsupported element type): use
+   *     {@link #run(Map, Map)} with the outputs you need
    */
   Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs);
 

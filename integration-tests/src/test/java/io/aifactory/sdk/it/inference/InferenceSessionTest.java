@@ -22,6 +22,7 @@ import io.aifactory.sdk.inference.SessionBinding;
 import io.aifactory.sdk.inference.SessionMetrics;
 import io.aifactory.sdk.inference.TensorSpec;
 import io.aifactory.sdk.testkit.onnx.Dim;
+import io.aifactory.sdk.testkit.onnx.OnnxAttribute;
 import io.aifactory.sdk.testkit.onnx.OnnxDataType;
 import io.aifactory.sdk.testkit.onnx.OnnxModel;
 import io.aifactory.sdk.testkit.onnx.OnnxModelBuilder;
@@ -270,6 +271,24 @@ class InferenceSessionTest {
     assertEquals(3f, out.get("pairs").getFloat(2));
     assertEquals(1, opened.metrics().runs());
     assertEquals(0, opened.metrics().failures(), "warm-up failures are not counted");
+  }
+
+  @Test
+  void shouldRefuseBeforeRunningToReturnAnOutputATensorBufferCannotHold() {
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.batch(), Dim.of(4));
+    b.output("y", b.identity(x), OnnxDataType.FLOAT, Dim.batch(), Dim.of(4));
+    String codes = b.node("Cast", List.of(x), OnnxAttribute.of("to", OnnxDataType.UINT16.code()));
+    OnnxModel model = b.output("codes", codes, OnnxDataType.UINT16, Dim.batch(), Dim.of(4)).build();
+    InferenceSession mixed = track(InferenceSession.open(ModelSource.ofBytes("mixed.onnx", model.bytes()),
+        InferenceOptions.newBuilder().warmUpRuns(0).build()));
+    TensorBuffer in = floats(1, 4);
+    assertMessage("model mixed.onnx: output \"codes\" has type UINT16, which a TensorBuffer cannot hold; use "
+        + "run(inputs, outputs) with the outputs you need of [y]", () -> mixed.run(Map.of("x", in)));
+    assertEquals(0, mixed.metrics().runs() + mixed.metrics().failures(), "refused before running");
+    mixed.run(Map.of("x", in), Map.of("y", floats(1, 4)));
+    assertMessage("model mixed.onnx: output \"codes\" has type UINT16, which a TensorBuffer cannot hold",
+        () -> mixed.run(Map.of("x", in), Map.of("codes", floats(1, 4))));
   }
 
   @Test

@@ -59,6 +59,9 @@ public final class OrtInferenceSession implements InferenceSession {
   private final Map<String, DimSource> dimSources = new java.util.HashMap<>();
   /** Every named dynamic input dimension but the first of its name, which must match that first one. */
   private final List<DimCheck> sharedDims = new ArrayList<>();
+  /** Outputs a TensorBuffer cannot hold (sequences, maps, unsupported element types), and those it can. */
+  private final List<String> foreignOutputs = new ArrayList<>();
+  private final List<String> tensorOutputs = new ArrayList<>();
   /** Per output, the name of each dimension an input decides, else null. */
   private final Map<String, String[]> outputDimNames = new java.util.HashMap<>();
   private volatile boolean closed;
@@ -88,6 +91,7 @@ public final class OrtInferenceSession implements InferenceSession {
       }
     }
     for (TensorSpec out : description.outputs()) {
+      (out.elementType() == null ? foreignOutputs : tensorOutputs).add(out.name());
       String[] names = out.dimensionNames();
       String[] sourced = new String[names.length];
       for (int axis = 0; axis < names.length; axis++) {
@@ -144,6 +148,10 @@ public final class OrtInferenceSession implements InferenceSession {
 
   private void warmUp(int runs) {
     if (runs == 0) {
+      return;
+    }
+    if (!foreignOutputs.isEmpty()) {
+      LOG.warn("model {}: no warm-up, output {} is not a tensor the SDK can hold", name, foreignOutputs.get(0));
       return;
     }
     Map<String, TensorBuffer> zeros = new LinkedHashMap<>();
@@ -224,6 +232,13 @@ public final class OrtInferenceSession implements InferenceSession {
 
   @Override
   public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+    if (!foreignOutputs.isEmpty()) {
+      // Fail before running rather than after: every output of this method must become a TensorBuffer.
+      TensorSpec spec = outputSpecs.get(foreignOutputs.get(0));
+      throw new InferenceException("model " + name + ": output \"" + spec.name() + "\" has type " + spec.onnxType()
+          + ", which a TensorBuffer cannot hold; use run(inputs, outputs) with the outputs you need of "
+          + tensorOutputs);
+    }
     enter();
     long start = System.nanoTime();
     Map<String, TensorBuffer> results = new LinkedHashMap<>();
@@ -481,6 +496,10 @@ public final class OrtInferenceSession implements InferenceSession {
   private void check(String role, TensorSpec spec, TensorBuffer tensor, Map<String, TensorBuffer> inputs) {
     if (tensor == null) {
       throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null");
+    }
+    if (spec.elementType() == null) {
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" has type "
+          + spec.onnxType() + ", which a TensorBuffer cannot hold");
     }
     if (tensor.isClosed()) {
       throw mismatch(role, spec, tensor, "");
