@@ -186,6 +186,10 @@ public final class InferenceOptions {
       return this;
     }
 
+    /**
+     * Runs the model this many times on zeros when it opens, with every dynamic dimension 1, and does not
+     * count those runs. A model that rejects that shape still opens: the failed warm-up is logged as a warning.
+     */
     public Builder warmUpRuns(int warmUpRuns) {
       if (warmUpRuns < 0) {
         throw new IllegalArgumentException("warmUpRuns < 0: " + warmUpRuns);

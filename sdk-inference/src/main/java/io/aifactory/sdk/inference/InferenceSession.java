@@ -65,7 +65,12 @@ public interface InferenceSession extends AutoCloseable {
   /**
    * Runs the model and returns every output in a new tensor that the caller owns and must close.
    *
-   * @throws InferenceException as {@link #run(Map, Map)}
+   * <p>Convenient, but it allocates every output (native memory) on every call; a loop that runs every cycle
+   * should allocate its outputs once and use {@link #run(Map, Map)} or {@link #bind}.
+   *
+   * @throws InferenceException as {@link #run(Map, Map)}; also, before running, if the model has an output a
+   *     {@link TensorBuffer} cannot hold (a sequence, a map, or an unsupported element type): use
+   *     {@link #run(Map, Map)} with the outputs you need
    */
   Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs);
 
@@ -85,7 +90,13 @@ public interface InferenceSession extends AutoCloseable {
 
   void removeMetricsListener(MetricsListener listener);
 
-  /** Waits for runs in flight, then frees the native session and every binding. Closing twice does nothing. */
+  /**
+   * Waits for runs in flight, then frees the native session and every binding. Closing again, or from several
+   * threads at once, frees once; every caller returns once the session is freed.
+   *
+   * @throws IllegalStateException if called by a thread inside a run of this session, which would wait for
+   *     itself (metrics listeners are called after the run, so they may close it)
+   */
   @Override
   void close();
 }

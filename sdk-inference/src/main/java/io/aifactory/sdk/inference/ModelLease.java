@@ -12,7 +12,12 @@ public interface ModelLease extends AutoCloseable {
   /** Returns the version this lease runs. */
   String version();
 
-  /** Returns the session of this version; valid until the lease is closed. */
+  /**
+   * Returns the session of this version; valid until the lease is closed. The session is shared by every
+   * lease of the version, so its {@code close()} throws {@link UnsupportedOperationException}: close the lease,
+   * not the session (do not put it in a try-with-resources). A metrics listener added to it hears this version
+   * only; {@link ModelRegistry#addMetricsListener} hears every version.
+   */
   InferenceSession session();
 
   @Override

@@ -1,6 +1,7 @@
 package io.aifactory.sdk.inference;
 
 import io.aifactory.sdk.core.InferenceException;
+import io.aifactory.sdk.core.tensor.TensorBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -41,6 +43,9 @@ public final class ModelRegistry implements AutoCloseable {
   private final InferenceOptions defaultOptions;
   private final Map<String, Slot> slots = new ConcurrentHashMap<>();
   private final Map<String, String> routes = new ConcurrentHashMap<>();
+  private final List<MetricsListener> listeners = new CopyOnWriteArrayList<>();
+  /** Added to every version's session: tells the registry's listeners, whatever version is active. */
+  private final MetricsListener forwarder = new Forwarder();
   private volatile boolean closed;
 
   private ModelRegistry(InferenceOptions defaultOptions) {
@@ -76,7 +81,7 @@ public final class ModelRegistry implements AutoCloseable {
     Slot slot = slots.computeIfAbsent(name, Slot::new);
     synchronized (slot) {
       checkOpen(); // close() retires under the same lock: a deploy that got here first is retired by it
-      Deployment next = load(name, new Release(version, source, options));
+      Deployment next = load(name, version, source, options);
       Deployment previous = slot.current.getAndSet(next);
       if (previous != null) {
         slot.history.push(previous.release);
@@ -89,9 +94,12 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   /**
-   * Makes the version before the active one active again, reloading it from its source.
+   * Makes the version before the active one active again, reloading it from its source. The source is pinned
+   * to the SHA-256 of the bytes that version was deployed with, so a file overwritten since (say by the next
+   * deploy to the same path) fails the rollback instead of loading a different model under the old version.
    *
-   * @throws InferenceException if there is no previous version or it cannot be loaded
+   * @throws InferenceException if there is no previous version, or it cannot be loaded, or its bytes have
+   *     changed; the active version stays in place
    */
   public ModelDescription rollback(String name) {
     checkOpen();
@@ -104,7 +112,13 @@ public final class ModelRegistry implements AutoCloseable {
         throw new InferenceException("model " + name + ": no previous version to roll back to (active "
             + (active == null ? "none" : active.release.version) + ")");
       }
-      Deployment restored = load(name, previous);
+      Deployment restored;
+      try {
+        restored = load(name, previous);
+      } catch (InferenceException e) {
+        throw new InferenceException("model " + name + ": cannot roll back to version " + previous.version
+            + " (active stays " + (active == null ? "none" : active.release.version) + "): " + e.getMessage(), e);
+      }
       slot.history.pop();
       Deployment replaced = slot.current.getAndSet(restored);
       if (replaced != null) {
@@ -176,6 +190,18 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds a listener told of the runs of every model and version in this registry, including versions
+   * deployed later; unlike a listener added to a lease's session, it survives hot swaps.
+   */
+  public void addMetricsListener(MetricsListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeMetricsListener(MetricsListener listener) {
+    listeners.remove(listener);
+  }
+
   /** Returns the names of the deployed models. */
   public Set<String> models() {
     return new TreeSet<>(slots.keySet());
@@ -209,9 +235,42 @@ public final class ModelRegistry implements AutoCloseable {
     return slot;
   }
 
-  private static Deployment load(String name, Release release) {
+  /** Opens a new version and remembers its source pinned to the bytes it was opened from, for rollback. */
+  private Deployment load(String name, String version, ModelSource source, InferenceOptions options) {
+    InferenceSession session = InferenceSession.open(source, options);
+    session.addMetricsListener(forwarder);
+    ModelSource pinned = source.pinnedTo(session.description().sha256());
+    return new Deployment(name, new Release(version, pinned, options), session);
+  }
+
+  private Deployment load(String name, Release release) {
     InferenceSession session = InferenceSession.open(release.source, release.options);
+    session.addMetricsListener(forwarder);
     return new Deployment(name, release, session);
+  }
+
+  private final class Forwarder implements MetricsListener {
+    @Override
+    public void onRun(String model, ExecutionProvider provider, int batchSize, long latencyNanos) {
+      for (MetricsListener listener : listeners) {
+        try {
+          listener.onRun(model, provider, batchSize, latencyNanos);
+        } catch (RuntimeException e) {
+          LOG.warn("metrics listener {} failed for model {}", listener, model, e);
+        }
+      }
+    }
+
+    @Override
+    public void onFailure(String model, ExecutionProvider provider, RuntimeException error) {
+      for (MetricsListener listener : listeners) {
+        try {
+          listener.onFailure(model, provider, error);
+        } catch (RuntimeException e) {
+          LOG.warn("metrics listener {} failed for model {}", listener, model, e);
+        }
+      }
+    }
   }
 
   private static final class Slot {
@@ -223,6 +282,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   private static final class Release {
     final String version;
+    /** Pinned to the SHA-256 of the deployed bytes. */
     final ModelSource source;
     final InferenceOptions options;
 
@@ -241,12 +301,15 @@ public final class ModelRegistry implements AutoCloseable {
     final String name;
     final Release release;
     final InferenceSession session;
+    /** What leases hand out: the session without close(), which belongs to the registry. */
+    final InferenceSession shared;
     private final AtomicInteger references = new AtomicInteger(1);
 
     Deployment(String name, Release release, InferenceSession session) {
       this.name = name;
       this.release = release;
       this.session = session;
+      this.shared = new SharedSession(name, release.version, session);
     }
 
     boolean retain() {
@@ -297,7 +360,7 @@ public final class ModelRegistry implements AutoCloseable {
         throw new InferenceException("model " + deployment.name + ": lease on version "
             + deployment.release.version + " is closed");
       }
-      return deployment.session;
+      return deployment.shared;
     }
 
     @Override
@@ -305,6 +368,74 @@ public final class ModelRegistry implements AutoCloseable {
       if (open.compareAndSet(1, 0)) {
         deployment.release();
       }
+    }
+  }
+
+  /**
+   * A version's session as leases hand it out: everything but {@link #close()}, which would close the model
+   * for every lease and line at once; the registry closes it when the version is replaced and drained.
+   */
+  private static final class SharedSession implements InferenceSession {
+    private final String name;
+    private final String version;
+    private final InferenceSession session;
+
+    SharedSession(String name, String version, InferenceSession session) {
+      this.name = name;
+      this.version = version;
+      this.session = session;
+    }
+
+    @Override
+    public ModelDescription description() {
+      return session.description();
+    }
+
+    @Override
+    public ProviderSelection providers() {
+      return session.providers();
+    }
+
+    @Override
+    public void run(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
+      session.run(inputs, outputs);
+    }
+
+    @Override
+    public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+      return session.run(inputs);
+    }
+
+    @Override
+    public SessionBinding bind(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
+      return session.bind(inputs, outputs);
+    }
+
+    @Override
+    public SessionMetrics metrics() {
+      return session.metrics();
+    }
+
+    @Override
+    public void addMetricsListener(MetricsListener listener) {
+      session.addMetricsListener(listener);
+    }
+
+    @Override
+    public void removeMetricsListener(MetricsListener listener) {
+      session.removeMetricsListener(listener);
+    }
+
+    /** Always throws: close the lease instead. */
+    @Override
+    public void close() {
+      throw new UnsupportedOperationException("model " + name + ": the session of version " + version
+          + " is shared by every lease and closed by the registry; close the lease instead");
+    }
+
+    @Override
+    public String toString() {
+      return session.toString();
     }
   }
 }

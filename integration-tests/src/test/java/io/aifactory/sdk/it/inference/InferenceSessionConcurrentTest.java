@@ -82,6 +82,59 @@ class InferenceSessionConcurrentTest {
   }
 
   @Test
+  void shouldLetAMetricsListenerCloseTheSessionWhileOtherThreadsRun() throws Exception {
+    InferenceSession session = InferenceSession.open(ModelSource.ofBytes("pca.onnx", PCA.model().bytes()));
+    CountDownLatch running = new CountDownLatch(THREADS);
+    AtomicInteger closes = new AtomicInteger();
+    session.addMetricsListener((model, provider, batchSize, latencyNanos) -> {
+      if (running.getCount() == 0 && closes.getAndIncrement() == 0) {
+        session.close(); // e.g. a health monitor that takes a misbehaving model out of service
+      }
+    });
+    List<Future<String>> outcomes = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      outcomes.add(pool.submit(() -> {
+        try (TensorBuffer input = TensorBuffer.allocate(ElementType.FLOAT32, 4, TestModels.FEATURES);
+            TensorBuffer score = TensorBuffer.allocate(ElementType.FLOAT32, 4, 1)) {
+          running.countDown();
+          while (true) {
+            try {
+              session.run(Map.of("input", input), Map.of("score", score));
+            } catch (InferenceException e) {
+              return e.getMessage();
+            }
+          }
+        }
+      }));
+    }
+    for (Future<String> outcome : outcomes) {
+      assertEquals("model pca.onnx: session is closed", outcome.get(30, TimeUnit.SECONDS));
+    }
+    assertTrue(session.toString().endsWith(", closed]"), session.toString());
+  }
+
+  @Test
+  void shouldFreeOnceWhenClosedFromTwoThreadsAtOnce() throws Exception {
+    byte[] model = PCA.model().bytes();
+    for (int i = 0; i < 20; i++) {
+      InferenceSession session = InferenceSession.open(ModelSource.ofBytes("pca.onnx", model));
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+      Future<?> first = pool.submit(() -> {
+        together.await();
+        session.close();
+        return null;
+      });
+      Future<?> second = pool.submit(() -> {
+        together.await();
+        session.close();
+        return null;
+      });
+      first.get(30, TimeUnit.SECONDS); // would throw ExecutionException: "already closed" from ONNX Runtime
+      second.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shouldWaitForRunsInFlightWhenClosingAndRefuseLaterOnes() throws Exception {
     InferenceSession session = InferenceSession.open(ModelSource.ofBytes("pca.onnx", PCA.model().bytes()));
     CountDownLatch running = new CountDownLatch(THREADS);

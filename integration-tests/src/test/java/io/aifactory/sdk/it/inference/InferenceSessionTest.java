@@ -22,6 +22,7 @@ import io.aifactory.sdk.inference.SessionBinding;
 import io.aifactory.sdk.inference.SessionMetrics;
 import io.aifactory.sdk.inference.TensorSpec;
 import io.aifactory.sdk.testkit.onnx.Dim;
+import io.aifactory.sdk.testkit.onnx.OnnxAttribute;
 import io.aifactory.sdk.testkit.onnx.OnnxDataType;
 import io.aifactory.sdk.testkit.onnx.OnnxModel;
 import io.aifactory.sdk.testkit.onnx.OnnxModelBuilder;
@@ -238,6 +239,56 @@ class InferenceSessionTest {
     assertMessage("model pca.onnx: input \"input\": expected FLOAT32 [batch, 8], given a closed tensor "
         + "TensorBuffer[FLOAT32 [2, 8], closed]", () -> session.run(Map.of("input", closed), Map.of("score", score)));
     assertEquals(6, session.metrics().failures());
+  }
+
+  @Test
+  void shouldRejectInputsThatDisagreeOnANamedDimensionInsteadOfBroadcasting() {
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8));
+    String mask = b.input("mask", OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8));
+    OnnxModel masked = b.output("y", b.mul(x, mask), OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8)).build();
+    InferenceSession twoInputs = track(InferenceSession.open(ModelSource.ofBytes("masked.onnx", masked.bytes()),
+        InferenceOptions.newBuilder().warmUpRuns(0).build()));
+    assertMessage("model masked.onnx: input \"mask\" dim 0 (batch) = 1, but input \"x\" gave batch = 4",
+        () -> twoInputs.run(Map.of("x", floats(4, 8), "mask", floats(1, 8)), Map.of("y", floats(4, 8))));
+    twoInputs.run(Map.of("x", floats(4, 8), "mask", floats(4, 8)), Map.of("y", floats(4, 8)));
+    assertEquals(1, twoInputs.metrics().runs());
+  }
+
+  @Test
+  void shouldOpenAValidModelThatRejectsTheWarmUpShape() {
+    // Pairs of readings: a time axis of 1, as warm-up guesses, cannot be reshaped to [-1, 2].
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.param("time"));
+    OnnxModel pairs = b.output("pairs", b.reshape(x, -1, 2), OnnxDataType.FLOAT, Dim.param("n"), Dim.of(2)).build();
+    InferenceSession opened = track(InferenceSession.open(ModelSource.ofBytes("pairs.onnx", pairs.bytes()),
+        InferenceOptions.newBuilder().warmUpRuns(2).build()));
+    TensorBuffer in = floats(4);
+    in.put(0, new float[] {1, 2, 3, 4});
+    Map<String, TensorBuffer> out = opened.run(Map.of("x", in));
+    out.values().forEach(this::track);
+    assertArrayEquals(new long[] {2, 2}, out.get("pairs").shape());
+    assertEquals(3f, out.get("pairs").getFloat(2));
+    assertEquals(1, opened.metrics().runs());
+    assertEquals(0, opened.metrics().failures(), "warm-up failures are not counted");
+  }
+
+  @Test
+  void shouldRefuseBeforeRunningToReturnAnOutputATensorBufferCannotHold() {
+    OnnxModelBuilder b = OnnxModelBuilder.create();
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.batch(), Dim.of(4));
+    b.output("y", b.identity(x), OnnxDataType.FLOAT, Dim.batch(), Dim.of(4));
+    String codes = b.node("Cast", List.of(x), OnnxAttribute.of("to", OnnxDataType.UINT16.code()));
+    OnnxModel model = b.output("codes", codes, OnnxDataType.UINT16, Dim.batch(), Dim.of(4)).build();
+    InferenceSession mixed = track(InferenceSession.open(ModelSource.ofBytes("mixed.onnx", model.bytes()),
+        InferenceOptions.newBuilder().warmUpRuns(0).build()));
+    TensorBuffer in = floats(1, 4);
+    assertMessage("model mixed.onnx: output \"codes\" has type UINT16, which a TensorBuffer cannot hold; use "
+        + "run(inputs, outputs) with the outputs you need of [y]", () -> mixed.run(Map.of("x", in)));
+    assertEquals(0, mixed.metrics().runs() + mixed.metrics().failures(), "refused before running");
+    mixed.run(Map.of("x", in), Map.of("y", floats(1, 4)));
+    assertMessage("model mixed.onnx: output \"codes\" has type UINT16, which a TensorBuffer cannot hold",
+        () -> mixed.run(Map.of("x", in), Map.of("codes", floats(1, 4))));
   }
 
   @Test

@@ -13,6 +13,8 @@ import io.aifactory.sdk.inference.ModelRegistry;
 import io.aifactory.sdk.inference.ModelSource;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.testkit.onnx.OnnxModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelRegistryTest {
   private ModelRegistry registry;
@@ -93,6 +96,53 @@ class ModelRegistryTest {
     assertEquals("1", registry.activeVersion("spindle"));
     InferenceException none = assertThrows(InferenceException.class, () -> registry.rollback("spindle"));
     assertEquals("model spindle: no previous version to roll back to (active 1)", none.getMessage());
+  }
+
+  @Test
+  void shouldRefuseToRollBackToAFileOverwrittenSinceItsDeploy(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("spindle.onnx");
+    Files.write(model, TestModels.addOffset(3).bytes());
+    String v3 = registry.deploy("spindle", "3", ModelSource.ofPath(model)).sha256();
+    Files.write(model, TestModels.addOffset(4).bytes()); // the next deploy overwrites the same file
+    registry.deploy("spindle", "4", ModelSource.ofPath(model));
+
+    InferenceException e = assertThrows(InferenceException.class, () -> registry.rollback("spindle"));
+    assertTrue(e.getMessage().startsWith("model spindle: cannot roll back to version 3 (active stays 4): model "
+        + model + ": SHA-256 mismatch, expected " + v3 + " but the bytes hash to "), e.getMessage());
+    assertEquals("4", registry.activeVersion("spindle"));
+    assertEquals(List.of("3"), registry.previousVersions("spindle"));
+    try (ModelLease lease = registry.lease("spindle")) {
+      assertEquals(4f, offsetOf(lease.session()));
+    }
+  }
+
+  @Test
+  void shouldRefuseToCloseTheSessionALeaseSharesWithEveryOtherLease() {
+    registry.deploy("spindle", "1", version(1));
+    try (ModelLease lease = registry.lease("spindle")) {
+      UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+          () -> lease.session().close());
+      assertEquals("model spindle: the session of version 1 is shared by every lease and closed by the registry;"
+          + " close the lease instead", e.getMessage());
+    }
+    try (ModelLease other = registry.lease("spindle")) {
+      assertEquals(1f, offsetOf(other.session()));
+    }
+  }
+
+  @Test
+  void shouldTellRegistryListenersOfEveryVersionAcrossSwaps() {
+    List<String> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    registry.addMetricsListener((model, provider, batchSize, latencyNanos) -> runs.add(model));
+    registry.deploy("spindle", "1", version(1));
+    try (ModelLease lease = registry.lease("spindle")) {
+      offsetOf(lease.session());
+    }
+    registry.deploy("spindle", "2", version(2));
+    try (ModelLease lease = registry.lease("spindle")) {
+      offsetOf(lease.session());
+    }
+    assertEquals(List.of("spindle-v1.onnx", "spindle-v2.onnx"), runs); // warm-up runs are not counted
   }
 
   @Test

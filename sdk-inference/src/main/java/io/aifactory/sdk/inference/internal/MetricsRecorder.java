@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Counts runs of one session and tells its listeners; safe for concurrent use. */
+/**
+ * Counts runs of one session and tells its listeners; safe for concurrent use. Counting and telling are
+ * separate calls, so that a session can count a run inside its lifecycle lock and tell listeners outside it.
+ */
 public final class MetricsRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsRecorder.class);
 
@@ -44,6 +47,10 @@ public final class MetricsRecorder {
     latencies.record(nanos);
     max.accumulate(nanos);
     batchSizes.computeIfAbsent(batchSize, k -> new LongAdder()).increment();
+  }
+
+  /** Tells the listeners of a run counted by {@link #success}. */
+  public void notifySuccess(int batchSize, long nanos) {
     for (MetricsListener listener : listeners) {
       try {
         listener.onRun(model, provider, batchSize, nanos);
@@ -55,6 +62,10 @@ public final class MetricsRecorder {
 
   public void failure(RuntimeException error) {
     failures.increment();
+  }
+
+  /** Tells the listeners of a failure counted by {@link #failure}. */
+  public void notifyFailure(RuntimeException error) {
     for (MetricsListener listener : listeners) {
       try {
         listener.onFailure(model, provider, error);

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: every run holds the read side of a lock; {@link #close()} takes the write side, so it waits
  * for runs in flight before the native session is freed (ONNX Runtime does not survive a close during a
  * run). Every native wrapper a run creates is closed in a {@code finally}, so nothing leaks when it throws.
+ * Metrics listeners are told after a run has left the lock, so a listener may close the session.
  */
 public final class OrtInferenceSession implements InferenceSession {
   private static final Logger LOG = LoggerFactory.getLogger(OrtInferenceSession.class);
@@ -56,9 +57,16 @@ public final class OrtInferenceSession implements InferenceSession {
   private final WrapperCache wrappers;
   /** For each named dynamic dimension of an input: which input and axis give its size in a run. */
   private final Map<String, DimSource> dimSources = new java.util.HashMap<>();
+  /** Every named dynamic input dimension but the first of its name, which must match that first one. */
+  private final List<DimCheck> sharedDims = new ArrayList<>();
+  /** Outputs a TensorBuffer cannot hold (sequences, maps, unsupported element types), and those it can. */
+  private final List<String> foreignOutputs = new ArrayList<>();
+  private final List<String> tensorOutputs = new ArrayList<>();
   /** Per output, the name of each dimension an input decides, else null. */
   private final Map<String, String[]> outputDimNames = new java.util.HashMap<>();
   private volatile boolean closed;
+  /** Guarded by the write lock. */
+  private boolean released;
 
   private OrtInferenceSession(OrtEnvironment env, OrtSession session, String name, ModelDescription description,
       ProviderSelection selection) {
@@ -75,11 +83,15 @@ public final class OrtInferenceSession implements InferenceSession {
       String[] names = in.dimensionNames();
       for (int axis = 0; axis < names.length; axis++) {
         if (in.isDynamic(axis) && !names[axis].isEmpty()) {
-          dimSources.putIfAbsent(names[axis], new DimSource(in.name(), axis));
+          DimSource first = dimSources.putIfAbsent(names[axis], new DimSource(in.name(), axis));
+          if (first != null) {
+            sharedDims.add(new DimCheck(in.name(), axis, names[axis], first));
+          }
         }
       }
     }
     for (TensorSpec out : description.outputs()) {
+      (out.elementType() == null ? foreignOutputs : tensorOutputs).add(out.name());
       String[] names = out.dimensionNames();
       String[] sourced = new String[names.length];
       for (int axis = 0; axis < names.length; axis++) {
@@ -138,6 +150,10 @@ public final class OrtInferenceSession implements InferenceSession {
     if (runs == 0) {
       return;
     }
+    if (!foreignOutputs.isEmpty()) {
+      LOG.warn("model {}: no warm-up, output {} is not a tensor the SDK can hold", name, foreignOutputs.get(0));
+      return;
+    }
     Map<String, TensorBuffer> zeros = new LinkedHashMap<>();
     try {
       for (TensorSpec spec : description.inputs()) {
@@ -154,6 +170,11 @@ public final class OrtInferenceSession implements InferenceSession {
       for (int i = 0; i < runs; i++) {
         run(zeros).values().forEach(TensorBuffer::close);
       }
+    } catch (InferenceException e) {
+      // Zeros with every dynamic dimension 1 are a guess; a valid model may reject them (a convolution over
+      // a dynamic time axis wider than 1). The first real run warms up instead.
+      LOG.warn("model {}: warm-up with zeros of every dynamic dimension 1 failed, skipped: {}", name,
+          e.getMessage());
     } finally {
       zeros.values().forEach(TensorBuffer::close);
     }
@@ -177,49 +198,63 @@ public final class OrtInferenceSession implements InferenceSession {
     }
     enter();
     long start = System.nanoTime();
+    int batch = 0;
+    long nanos;
     try {
-      int batch = checkInputs(inputs);
+      batch = checkInputs(inputs);
       checkOutputs(outputs, inputs);
       Map<String, OnnxTensor> in = new java.util.HashMap<>();
       Map<String, OnnxTensor> out = new java.util.HashMap<>();
-      List<OnnxTensor> own = new ArrayList<>(0); // wrappers for this run alone, when the cache is full
+      List<OnnxTensor> own = new ArrayList<>(0); // wrappers for this run alone, should the cache be closed
+      List<WrapperCache.Entry> used = new ArrayList<>(inputs.size() + outputs.size());
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
-          in.put(e.getKey(), wrapper(e.getValue(), own));
+          in.put(e.getKey(), wrapper(e.getValue(), own, used));
         }
         for (Map.Entry<String, TensorBuffer> e : outputs.entrySet()) {
-          out.put(e.getKey(), wrapper(e.getValue(), own));
+          out.put(e.getKey(), wrapper(e.getValue(), own, used));
         }
         session.run(in, out).close();
       } finally {
+        wrappers.release(used);
         own.forEach(OnnxTensor::close);
       }
-      metrics.success(batch, System.nanoTime() - start);
+      nanos = System.nanoTime() - start;
     } catch (OrtException e) {
       throw failed(runFailed(e));
     } catch (RuntimeException e) {
       throw failed(e);
-    } finally {
-      exit();
+    } catch (Error e) {
+      throw failed(e);
     }
+    succeeded(batch, nanos);
   }
 
   @Override
   public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+    if (!foreignOutputs.isEmpty()) {
+      // Fail before running rather than after: every output of this method must become a TensorBuffer.
+      TensorSpec spec = outputSpecs.get(foreignOutputs.get(0));
+      throw new InferenceException("model " + name + ": output \"" + spec.name() + "\" has type " + spec.onnxType()
+          + ", which a TensorBuffer cannot hold; use run(inputs, outputs) with the outputs you need of "
+          + tensorOutputs);
+    }
     enter();
     long start = System.nanoTime();
     Map<String, TensorBuffer> results = new LinkedHashMap<>();
-    boolean ok = false;
+    int batch;
+    long nanos;
     try {
-      int batch = checkInputs(inputs);
+      batch = checkInputs(inputs);
       // Outputs whose shape the inputs decide are allocated up front and pinned; the rest (dims only the
       // model knows) are allocated by ONNX Runtime and copied once.
       Map<String, OnnxTensor> in = new LinkedHashMap<>();
       Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
       List<OnnxTensor> own = new ArrayList<>();
+      List<WrapperCache.Entry> used = new ArrayList<>(inputs.size());
       try {
         for (Map.Entry<String, TensorBuffer> e : inputs.entrySet()) {
-          in.put(e.getKey(), wrapper(e.getValue(), own));
+          in.put(e.getKey(), wrapper(e.getValue(), own, used));
         }
         Set<String> requested = new java.util.LinkedHashSet<>();
         for (TensorSpec spec : description.outputs()) {
@@ -239,31 +274,36 @@ public final class OrtInferenceSession implements InferenceSession {
           }
         }
       } finally {
+        wrappers.release(used);
         own.forEach(OnnxTensor::close);
         pinned.values().forEach(OnnxTensor::close);
       }
-      metrics.success(batch, System.nanoTime() - start);
-      ok = true;
-      Map<String, TensorBuffer> ordered = new LinkedHashMap<>();
-      for (TensorSpec spec : description.outputs()) {
-        ordered.put(spec.name(), results.get(spec.name()));
-      }
-      return ordered;
+      nanos = System.nanoTime() - start;
     } catch (OrtException e) {
+      results.values().forEach(TensorBuffer::close);
       throw failed(runFailed(e));
     } catch (RuntimeException e) {
+      results.values().forEach(TensorBuffer::close);
       throw failed(e);
-    } finally {
-      if (!ok) {
-        results.values().forEach(TensorBuffer::close);
-      }
-      exit();
+    } catch (Error e) {
+      results.values().forEach(TensorBuffer::close);
+      throw failed(e);
     }
+    succeeded(batch, nanos);
+    Map<String, TensorBuffer> ordered = new LinkedHashMap<>();
+    for (TensorSpec spec : description.outputs()) {
+      ordered.put(spec.name(), results.get(spec.name()));
+    }
+    return ordered;
   }
 
-  /** Returns the cached wrapper of {@code tensor}, or a new one added to {@code own} for the caller to free. */
-  private OnnxTensor wrapper(TensorBuffer tensor, List<OnnxTensor> own) throws OrtException {
-    OnnxTensor cached = wrappers.get(tensor);
+  /**
+   * Returns the cached wrapper of {@code tensor} (its entry added to {@code used}, for the caller to release),
+   * or a new one added to {@code own} for the caller to free.
+   */
+  private OnnxTensor wrapper(TensorBuffer tensor, List<OnnxTensor> own, List<WrapperCache.Entry> used)
+      throws OrtException {
+    OnnxTensor cached = wrappers.get(tensor, used);
     if (cached != null) {
       return cached;
     }
@@ -335,12 +375,18 @@ public final class OrtInferenceSession implements InferenceSession {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (lifecycle.getReadHoldCount() > 0) {
+      // This thread is inside a run of this session: waiting for runs to drain would wait for itself.
+      throw new IllegalStateException("model " + name + ": close() called from inside a run of this session");
     }
-    closed = true;
+    closed = true; // refuse new runs at once, while the runs in flight drain
     lifecycle.writeLock().lock();
     try {
+      // Concurrent close() calls all wait here; only the first frees (ONNX Runtime throws on a second close).
+      if (released) {
+        return;
+      }
+      released = true;
       for (Binding binding : bindings) {
         binding.closeWrappers();
       }
@@ -366,16 +412,34 @@ public final class OrtInferenceSession implements InferenceSession {
       lifecycle.readLock().unlock();
       throw new InferenceException("model " + name + ": session is closed");
     }
-    wrappers.enter();
   }
 
   private void exit() {
-    wrappers.exit();
     lifecycle.readLock().unlock();
   }
 
-  private RuntimeException failed(RuntimeException e) {
-    metrics.failure(e);
+  /**
+   * Ends a run that succeeded: counts it while still inside the lock (so a count read after close is final),
+   * then tells listeners outside it, so that a listener may close the session.
+   */
+  private void succeeded(int batch, long nanos) {
+    MetricsRecorder recorder = metrics;
+    recorder.success(batch, nanos);
+    exit();
+    recorder.notifySuccess(batch, nanos);
+  }
+
+  /** Ends a run that failed, as {@link #succeeded}; returns {@code e} to throw. */
+  private <T extends Throwable> T failed(T e) {
+    MetricsRecorder recorder = metrics;
+    RuntimeException error = e instanceof RuntimeException ? (RuntimeException) e : null;
+    if (error != null) {
+      recorder.failure(error);
+    }
+    exit();
+    if (error != null) {
+      recorder.notifyFailure(error);
+    }
     return e;
   }
 
@@ -405,6 +469,16 @@ public final class OrtInferenceSession implements InferenceSession {
       }
       first = false;
     }
+    // Inputs that share a named dimension must agree on its size, or ONNX Runtime may broadcast silently.
+    for (int i = 0; i < sharedDims.size(); i++) {
+      DimCheck c = sharedDims.get(i);
+      int size = inputs.get(c.input).dim(c.axis);
+      int expected = inputs.get(c.source.input).dim(c.source.axis);
+      if (size != expected) {
+        throw new InferenceException("model " + name + ": input \"" + c.input + "\" dim " + c.axis + " (" + c.name
+            + ") = " + size + ", but input \"" + c.source.input + "\" gave " + c.name + " = " + expected);
+      }
+    }
     return batch;
   }
 
@@ -422,6 +496,10 @@ public final class OrtInferenceSession implements InferenceSession {
   private void check(String role, TensorSpec spec, TensorBuffer tensor, Map<String, TensorBuffer> inputs) {
     if (tensor == null) {
       throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null");
+    }
+    if (spec.elementType() == null) {
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" has type "
+          + spec.onnxType() + ", which a TensorBuffer cannot hold");
     }
     if (tensor.isClosed()) {
       throw mismatch(role, spec, tensor, "");
@@ -452,6 +530,20 @@ public final class OrtInferenceSession implements InferenceSession {
     }
     TensorBuffer given = inputs.get(source.input);
     return given != null && given.rank() > source.axis ? given.dim(source.axis) : -1;
+  }
+
+  private static final class DimCheck {
+    final String input;
+    final int axis;
+    final String name;
+    final DimSource source;
+
+    DimCheck(String input, int axis, String name, DimSource source) {
+      this.input = input;
+      this.axis = axis;
+      this.name = name;
+      this.source = source;
+    }
   }
 
   private static final class DimSource {
@@ -535,6 +627,7 @@ public final class OrtInferenceSession implements InferenceSession {
         }
         enter();
         long start = System.nanoTime();
+        long nanos;
         try {
           for (int i = 0; i < tensors.size(); i++) {
             if (tensors.get(i).isClosed()) {
@@ -542,14 +635,15 @@ public final class OrtInferenceSession implements InferenceSession {
             }
           }
           session.run(inputs, outputs).close();
-          metrics.success(batch, System.nanoTime() - start);
+          nanos = System.nanoTime() - start;
         } catch (OrtException e) {
           throw failed(runFailed(e));
         } catch (RuntimeException e) {
           throw failed(e);
-        } finally {
-          exit();
+        } catch (Error e) {
+          throw failed(e);
         }
+        succeeded(batch, nanos);
       } finally {
         runLock.unlock();
       }

@@ -4,99 +4,150 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.aifactory.sdk.core.tensor.TensorBuffer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * ONNX Runtime wrappers of the tensors a session sees again and again (the same input and output buffers
  * every cycle), so that a steady-state {@code run} creates no native tensor.
  *
  * <p>Keys are tensor identities; a tensor's memory, type and shape never change, so its wrapper stays valid
- * until the tensor is closed. An entry whose tensor was closed is retired, and retired wrappers are freed
- * only when no run is in flight, so a run never sees a wrapper freed under it. When every slot holds a
- * live tensor, {@link #get} returns null and the caller wraps (and frees) a tensor for that run alone.
+ * until the tensor is closed. Each entry counts the runs using it: a run takes its wrappers with
+ * {@link #get} and gives them back with {@link #release} when it ends. An entry whose tensor was closed
+ * leaves the cache; its wrapper is freed at once if no run uses it, else by the last run that does. So a
+ * wrapper is never freed under a run, and a retired wrapper never outlives the runs that used it, however
+ * much runs of different threads overlap. When every slot holds a live tensor, the least recently used entry
+ * is evicted the same way, so tensors that are never closed (a new window view per call) cannot fill the
+ * cache and stay pinned by it.
  */
 final class WrapperCache {
   private static final int CAPACITY = 64;
 
+  /** One cached wrapper; every field is guarded by the cache's monitor. */
+  static final class Entry {
+    final TensorBuffer key;
+    final OnnxTensor wrapper;
+    int uses;
+    boolean retired;
+    long lastUsed;
+
+    Entry(TensorBuffer key, OnnxTensor wrapper) {
+      this.key = key;
+      this.wrapper = wrapper;
+    }
+  }
+
   private final OrtEnvironment env;
-  private final TensorBuffer[] keys = new TensorBuffer[CAPACITY];
-  private final OnnxTensor[] values = new OnnxTensor[CAPACITY];
-  private final List<OnnxTensor> retired = new ArrayList<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private volatile boolean hasRetired;
+  private final Entry[] entries = new Entry[CAPACITY];
+  /** Wrappers out of the cache but still used by a run in flight. */
+  private int retired;
+  private long clock;
   private boolean closed;
 
   WrapperCache(OrtEnvironment env) {
     this.env = env;
   }
 
-  /** Marks a run as started; call before {@link #get}. */
-  void enter() {
-    inFlight.incrementAndGet();
-  }
-
-  /** Marks a run as finished and frees retired wrappers if it was the last one in flight. */
-  void exit() {
-    if (inFlight.decrementAndGet() == 0 && hasRetired) {
-      freeRetired();
-    }
-  }
-
-  /** Returns the cached wrapper of {@code tensor}, creating it if there is room, or null if there is none. */
-  synchronized OnnxTensor get(TensorBuffer tensor) throws OrtException {
+  /**
+   * Returns the cached wrapper of {@code tensor}, creating it if needed, or null if the cache is closed. The entry is added to {@code used}, which the run must hand to {@link #release}.
+   */
+  synchronized OnnxTensor get(TensorBuffer tensor, List<Entry> used) throws OrtException {
     if (closed) {
       return null;
     }
     for (int i = 0; i < CAPACITY; i++) {
-      if (keys[i] == tensor) {
-        return values[i];
+      Entry e = entries[i];
+      if (e != null && e.key == tensor) {
+        return use(e, used);
       }
     }
-    // A miss: retire entries whose tensor was closed, then take the first free slot.
+    // A miss: retire entries whose tensor was closed, then take the first free slot, else evict the least
+    // recently used entry.
     int free = -1;
+    int oldest = -1;
     for (int i = 0; i < CAPACITY; i++) {
-      TensorBuffer key = keys[i];
-      if (key != null && key.isClosed()) {
-        retired.add(values[i]);
-        hasRetired = true;
-        keys[i] = null;
-        values[i] = null;
-        key = null;
+      Entry e = entries[i];
+      if (e != null && e.key.isClosed()) {
+        retire(e);
+        entries[i] = null;
+        e = null;
       }
-      if (key == null && free < 0) {
-        free = i;
+      if (e == null) {
+        free = free < 0 ? i : free;
+      } else if (oldest < 0 || e.lastUsed < entries[oldest].lastUsed) {
+        oldest = i;
       }
     }
     if (free < 0) {
-      return null;
+      retire(entries[oldest]);
+      entries[oldest] = null;
+      free = oldest;
     }
-    OnnxTensor wrapper = OrtTypes.wrap(env, tensor);
-    keys[free] = tensor;
-    values[free] = wrapper;
-    return wrapper;
+    Entry e = new Entry(tensor, OrtTypes.wrap(env, tensor));
+    entries[free] = e;
+    return use(e, used);
   }
 
-  private synchronized void freeRetired() {
-    if (inFlight.get() == 0) {
-      retired.forEach(OnnxTensor::close);
-      retired.clear();
-      hasRetired = false;
+  private OnnxTensor use(Entry e, List<Entry> used) {
+    e.uses++;
+    e.lastUsed = ++clock;
+    used.add(e);
+    return e.wrapper;
+  }
+
+  /** Ends a run's use of the entries {@link #get} gave it, freeing those retired meanwhile. */
+  synchronized void release(List<Entry> used) {
+    for (int i = 0; i < used.size(); i++) {
+      Entry e = used.get(i);
+      if (--e.uses == 0 && e.retired) {
+        e.wrapper.close();
+        retired--;
+      }
     }
+    used.clear();
+  }
+
+  private void retire(Entry e) {
+    if (e.uses == 0) {
+      e.wrapper.close();
+    } else {
+      e.retired = true;
+      retired++;
+    }
+  }
+
+  /** Returns how many wrappers left the cache but wait for runs in flight; for tests. */
+  synchronized int retiredCount() {
+    return retired;
+  }
+
+  /** Returns whether {@code tensor} has a wrapper in the cache; for tests. */
+  synchronized boolean contains(TensorBuffer tensor) {
+    for (Entry e : entries) {
+      if (e != null && e.key == tensor) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Returns how many wrappers the cache holds; for tests. */
+  synchronized int size() {
+    int n = 0;
+    for (Entry e : entries) {
+      n += e != null ? 1 : 0;
+    }
+    return n;
   }
 
   /** Frees every wrapper; call only once no run is in flight. */
   synchronized void close() {
     closed = true;
     for (int i = 0; i < CAPACITY; i++) {
-      if (values[i] != null) {
-        values[i].close();
-        keys[i] = null;
-        values[i] = null;
+      if (entries[i] != null) {
+        entries[i].wrapper.close();
+        entries[i] = null;
       }
     }
-    retired.forEach(OnnxTensor::close);
-    retired.clear();
+    retired = 0;
   }
 }

@@ -117,19 +117,28 @@ public final class ModbusSimulator implements SimulatedServer {
   public synchronized void start() {
     if (closed) throw new IllegalStateException("simulator is closed");
     if (server != null) return;
+    ServerSocket s = null;
     try {
-      ServerSocket s = new ServerSocket();
+      s = new ServerSocket();
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
       synchronized (connectionLock) {
         server = s;
       }
       port = s.getLocalPort();
-      Thread acceptor = new Thread(() -> accept(s), "modbus-sim accept :" + port);
+      ServerSocket listening = s;
+      Thread acceptor = new Thread(() -> accept(listening), "modbus-sim accept :" + port);
       acceptor.setDaemon(true);
       threads.add(acceptor);
       acceptor.start();
     } catch (IOException e) {
+      if (s != null) {
+        try {
+          s.close(); // never bound (port in use): nothing else would close it
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
       throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }

@@ -167,6 +167,7 @@ public final class EmbeddedServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ns.shutdown();
+      s.shutdown(); // it may finish starting and bind the port after we gave up on it
       throw new AifactoryException("interrupted while starting OPC UA server on port " + port, e);
     } catch (ExecutionException | TimeoutException e) {
       ns.shutdown();
