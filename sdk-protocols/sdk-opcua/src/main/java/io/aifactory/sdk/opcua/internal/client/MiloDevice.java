@@ -214,12 +214,13 @@ public final class MiloDevice implements OpcUaDevice {
   private OpcUaClient newClient(EndpointDescription endpoint) {
     Pki.ApplicationCertificate own = pki.loadOrCreate("client", settings.applicationUri, Pki.localHostnames(),
         settings.keyStorePassword);
-    DirectoryTrustList trustList = pki.trustList();
+    // Only a device that asked for trust on first use trusts what it pinned, and only for this endpoint.
+    DirectoryTrustList trustList = settings.trustOnFirstUse ? pki.trustList(pinFile()) : pki.trustList();
     CertificateQuarantine quarantine = pki.quarantine();
     Set<ValidationCheck> checks = EnumSet.of(ValidationCheck.APPLICATION_URI, ValidationCheck.VALIDITY);
     if (settings.hostnameCheck) checks.add(ValidationCheck.HOSTNAME);
     CertificateValidator validator = new DefaultClientCertificateValidator(trustList, checks, quarantine);
-    if (settings.trustOnFirstUse) validator = new TrustOnFirstUseValidator(validator, trustList, quarantine);
+    if (settings.trustOnFirstUse) validator = new TrustOnFirstUseValidator(validator, pinFile(), quarantine);
     long requestTimeout = options.requestTimeout().toMillis();
     OpcUaClientConfig config = OpcUaClientConfig.builder()
         .setEndpoint(endpoint)
@@ -239,6 +240,10 @@ public final class MiloDevice implements OpcUaDevice {
     OpcTcpClientTransportConfigBuilder transport = OpcTcpClientTransportConfig.newBuilder();
     configureTransport(transport);
     return new OpcUaClient(config, new OpcTcpClientTransport(transport.build()));
+  }
+
+  private java.nio.file.Path pinFile() {
+    return pki.pinFile(settings.host, settings.port);
   }
 
   private IdentityProvider identity(Pki.ApplicationCertificate own, CertificateValidator validator) {
@@ -270,6 +275,11 @@ public final class MiloDevice implements OpcUaDevice {
       }
       if (code == StatusCodes.Bad_SecurityChecksFailed || code == StatusCodes.Bad_CertificateUntrusted
           || code == StatusCodes.Bad_CertificateChainIncomplete) {
+        if (endpoint != null && !isTrusted(endpoint) && settings.trustOnFirstUse
+            && TrustOnFirstUseValidator.pinned(pinFile()) != null) {
+          return new DeviceException(name + ": the server certificate differs from the one pinned on first use ("
+              + status + "); if the server really has a new certificate, delete " + pinFile() + " to trust it");
+        }
         if (endpoint != null && !isTrusted(endpoint)) {
           return new DeviceException(name + ": the server certificate is not trusted (" + status + "); it was copied to "
               + pki.rejectedDir() + " - move it to " + pki.trustedDir() + " to trust it, or set "
@@ -297,7 +307,8 @@ public final class MiloDevice implements OpcUaDevice {
   private boolean isTrusted(EndpointDescription endpoint) {
     try {
       X509Certificate server = CertificateUtil.decodeCertificate(endpoint.getServerCertificate().bytesOrEmpty());
-      return pki.trustList().getTrustedCertificates().contains(server);
+      return (settings.trustOnFirstUse ? pki.trustList(pinFile()) : pki.trustList()).getTrustedCertificates()
+          .contains(server);
     } catch (UaException e) {
       return false;
     }

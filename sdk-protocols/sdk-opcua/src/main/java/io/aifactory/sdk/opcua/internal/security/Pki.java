@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * issuers/certs CA certificates that may issue peer certificates
  * issuers/crl
  * rejected/     peer certificates refused; move one to trusted/certs to trust it
+ * pinned/       one certificate per server endpoint (host_port.der), pinned by trust on first use; trusted for
+ *               that endpoint only. Delete the file to accept a new certificate of that server.
  * </pre>
  */
 public final class Pki {
@@ -93,8 +95,28 @@ public final class Pki {
     return dir.resolve("rejected");
   }
 
+  /** Returns {@code pinned/}, where trust on first use keeps one certificate per server endpoint. */
+  public Path pinnedDir() {
+    return dir.resolve("pinned");
+  }
+
+  /**
+   * Returns the file that pins the certificate of the server at {@code host:port}. The endpoint, not the server's
+   * ApplicationUri, is the key: a server (or an impostor) chooses its own ApplicationUri.
+   */
+  public Path pinFile(String host, int port) {
+    String name = (host + "_" + port).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+    return pinnedDir().resolve(name + ".der");
+  }
+
+  /** Returns the trust list of {@code trusted/} and {@code issuers/}. */
   public DirectoryTrustList trustList() {
-    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir());
+    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir(), null);
+  }
+
+  /** Returns the trust list of {@code trusted/} and {@code issuers/} plus the certificate in {@code pin}, if any. */
+  public DirectoryTrustList trustList(Path pin) {
+    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir(), pin);
   }
 
   public CertificateQuarantine quarantine() {
