@@ -37,9 +37,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -318,6 +321,39 @@ class OpcUaReadWriteSubscribeTest {
       assertEquals(batches.get(0).sourceTimeNanos(0), batches.get(batches.size() - 1).sourceTimeNanos(0),
           "a heartbeat repeats the value with its original source time");
     }
+  }
+
+  @Test
+  void shouldCallTheListenerOneDeliveryAtATimeWhileDataAndHeartbeatsInterleave() throws Exception {
+    sim.set(UINT16.name(), 5);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(10))
+        .publishingInterval(Duration.ofMillis(10)).heartbeat(Duration.ofMillis(20)).build();
+    // INT64 changes all the time (data deliveries), UINT16 never (heartbeats).
+    try (Subscription s = device.subscribe(List.of(INT64, UINT16), options, b -> {
+      if (inside.incrementAndGet() > 1) overlaps.incrementAndGet();
+      threads.add(Thread.currentThread().getName());
+      try {
+        Thread.sleep(2); // widens the window in which a second, concurrent delivery would be seen
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      calls.incrementAndGet();
+      inside.decrementAndGet();
+    })) {
+      long value = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (calls.get() < 100 && System.nanoTime() < deadline) {
+        sim.set(INT64.name(), ++value);
+        Thread.sleep(3);
+      }
+      assertTrue(calls.get() >= 100, "deliveries: " + calls.get());
+    }
+    assertEquals(0, overlaps.get(), "deliveries that overlapped another one");
+    assertEquals(1, threads.size(), "deliveries came from " + threads);
   }
 
   private static boolean hasValue(List<SampleBatch> batches, Tag tag, long value) {

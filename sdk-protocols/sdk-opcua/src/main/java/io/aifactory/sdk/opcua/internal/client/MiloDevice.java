@@ -94,6 +94,9 @@ public final class MiloDevice implements OpcUaDevice {
   private final DeviceOptions options;
   private final ConnectionTracker tracker;
   private final ScheduledExecutorService executor;
+  /** Calls the sample listeners of all this device's subscriptions, one delivery at a time, in order. */
+  private final java.util.concurrent.ExecutorService delivery;
+  private volatile Thread deliveryThread;
   private final Pki pki;
   private final Set<MiloSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, NodeId> resolved = new ConcurrentHashMap<>();
@@ -112,6 +115,12 @@ public final class MiloDevice implements OpcUaDevice {
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aifactory-opcua-" + settings.host + ":" + settings.port);
       t.setDaemon(true);
+      return t;
+    });
+    this.delivery = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "aifactory-opcua-delivery-" + settings.host + ":" + settings.port);
+      t.setDaemon(true);
+      deliveryThread = t;
       return t;
     });
   }
@@ -595,6 +604,19 @@ public final class MiloDevice implements OpcUaDevice {
     }
   }
 
+  /**
+   * Queues a call of a sample listener. Every delivery of every subscription of this device (data, gaps, heartbeats,
+   * failed items) goes through this one queue, so a listener is never called by two threads at once, always in the
+   * order the deliveries were queued, and never while a lock of ours is held.
+   */
+  void deliver(Runnable call) {
+    try {
+      delivery.execute(call);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      log.debug("{} closed; delivery dropped", uri());
+    }
+  }
+
   OpcUaClient currentClient() {
     return sessionActive ? client : null;
   }
@@ -629,6 +651,7 @@ public final class MiloDevice implements OpcUaDevice {
     for (MiloSubscription s : List.copyOf(subscriptions)) s.closeQuietly();
     subscriptions.clear();
     executor.shutdownNow();
+    delivery.shutdown();
     OpcUaClient c = client;
     client = null;
     sessionActive = false;
@@ -643,6 +666,10 @@ public final class MiloDevice implements OpcUaDevice {
     }
     try {
       executor.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // A listener may close the device itself; it cannot wait for its own return.
+      if (Thread.currentThread() != deliveryThread) {
+        delivery.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -43,7 +43,10 @@ final class MiloSubscription implements Subscription {
   private final AtomicBoolean gapOpen = new AtomicBoolean();
   private final AtomicLong lost = new AtomicLong();
   private OpcUaSubscription subscription;
-  /** The last row delivered per tag and when (System.nanoTime), for the heartbeat; guarded by {@code lastDelivered}. */
+  /**
+   * The last row delivered per tag and when (System.nanoTime), for the heartbeat; only used on the device's delivery
+   * thread (see {@link MiloDevice#deliver}).
+   */
   private final SampleBatch[] lastBatch;
   private final int[] lastRow;
   private final long[] lastDelivered;
@@ -63,25 +66,24 @@ final class MiloSubscription implements Subscription {
   void startHeartbeat(java.util.concurrent.ScheduledExecutorService executor) {
     long period = options.heartbeat().toNanos();
     if (period <= 0) return;
-    heartbeat = executor.scheduleAtFixedRate(this::beat, period / 2, Math.max(period / 2, 1_000_000),
+    heartbeat = executor.scheduleAtFixedRate(() -> device.deliver(this::beat), period / 2, Math.max(period / 2, 1_000_000),
         java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** Runs on the delivery thread, so that a heartbeat never overtakes or overlaps a delivery of fresh data. */
   private void beat() {
     if (closed.get() || gapOpen.get()) return;
     long period = options.heartbeat().toNanos();
     long now = System.nanoTime();
     SampleBatch.Builder rows = null;
-    synchronized (lastDelivered) {
-      for (int t = 0; t < tags.size(); t++) {
-        SampleBatch b = lastBatch[t];
-        if (b == null || now - lastDelivered[t] < period) continue;
-        if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
-        copyRow(rows, b, lastRow[t]);
-        lastDelivered[t] = now;
-      }
+    for (int t = 0; t < tags.size(); t++) {
+      SampleBatch b = lastBatch[t];
+      if (b == null || now - lastDelivered[t] < period) continue;
+      if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
+      copyRow(rows, b, lastRow[t]);
+      lastDelivered[t] = now;
     }
-    if (rows != null) deliver(rows.build());
+    if (rows != null) call(rows.build());
   }
 
   private static void copyRow(SampleBatch.Builder rows, SampleBatch b, int i) {
@@ -94,15 +96,13 @@ final class MiloSubscription implements Subscription {
   }
 
   private void remember(SampleBatch batch, int[] tagIndexes) {
-    if (heartbeat == null) return;
+    if (heartbeat == null || tagIndexes == null) return;
     long now = System.nanoTime();
-    synchronized (lastDelivered) {
-      for (int r = 0; r < batch.size(); r++) {
-        int t = tagIndexes[r];
-        lastBatch[t] = batch;
-        lastRow[t] = r;
-        lastDelivered[t] = now;
-      }
+    for (int r = 0; r < batch.size(); r++) {
+      int t = tagIndexes[r];
+      lastBatch[t] = batch;
+      lastRow[t] = r;
+      lastDelivered[t] = now;
     }
   }
 
@@ -176,16 +176,19 @@ final class MiloSubscription implements Subscription {
   private void reportFailedItems() {
     long now = device.options().nowNanos();
     SampleBatch.Builder rows = null;
+    int[] tagIndexes = new int[tags.size()];
     for (OpcUaMonitoredItem item : subscription.getMonitoredItems()) {
       StatusCode result = item.getCreateResult().orElse(StatusCode.GOOD);
       if (result.isGood()) continue;
       if (rows == null) rows = SampleBatch.newBuilder(1).receiveTimeNanos(now);
-      Tag tag = tags.get((Integer) item.getUserObject().orElseThrow());
+      int index = (Integer) item.getUserObject().orElseThrow();
+      tagIndexes[rows.size()] = index;
+      Tag tag = tags.get(index);
       Quality q = StatusMapping.quality(result);
       log.warn("{}: tag '{}' ({}) cannot be monitored: {}", device.uri(), tag.name(), tag.address(), q.detail());
       rows.addBad(tag, q.isBad() ? q : Quality.bad(Quality.Reason.DEVICE_ERROR, result.getValue(), q.detail()), now);
     }
-    if (rows != null) deliver(rows.build());
+    if (rows != null) deliver(rows.build(), null);
   }
 
   /** Called when a session is active again: the next interruption is a new gap to report. */
@@ -196,10 +199,25 @@ final class MiloSubscription implements Subscription {
   /** Reports every tag BAD once per interruption, so that a gap in the data is visible, never silent. */
   void markGap(Quality quality) {
     if (closed.get() || !gapOpen.compareAndSet(false, true)) return;
-    deliver(device.allBad(tags, quality));
+    deliverAll(device.allBad(tags, quality));
   }
 
-  private void deliver(SampleBatch batch) {
+  /** Queues the batch for the listener; row r is of {@code tags.get(tagIndexes[r])}. */
+  private void deliver(SampleBatch batch, int[] tagIndexes) {
+    device.deliver(() -> {
+      if (closed.get()) return;
+      remember(batch, tagIndexes);
+      call(batch);
+    });
+  }
+
+  /** Queues a batch with a row for every tag, in the subscription's order. */
+  private void deliverAll(SampleBatch batch) {
+    deliver(batch, null);
+  }
+
+  private void call(SampleBatch batch) {
+    if (closed.get()) return;
     try {
       listener.onSamples(batch);
     } catch (RuntimeException e) {
@@ -223,11 +241,7 @@ final class MiloSubscription implements Subscription {
         Values.addRow(rows, tags.get((Integer) index), v.getValue().getValue(), StatusMapping.quality(v.getStatusCode()),
             MiloDevice.sourceTime(v, now));
       }
-      if (rows.size() > 0) {
-        SampleBatch batch = rows.build();
-        remember(batch, tagIndexes);
-        deliver(batch);
-      }
+      if (rows.size() > 0) deliver(rows.build(), tagIndexes);
     }
 
     @Override
