@@ -356,6 +356,26 @@ class OpcUaReadWriteSubscribeTest {
     assertEquals(1, threads.size(), "deliveries came from " + threads);
   }
 
+  @Test
+  void shouldMonitorTheOtherTagsWhenOneTagsNamespaceIsNotOnTheServer() throws Exception {
+    Tag foreign = Tag.of("foreign", "nsu=urn:not-on-this-server;s=Line1.Temperature", DataType.FLOAT64);
+    sim.set(INT32.name(), 4711);
+    List<SampleBatch> batches = new CopyOnWriteArrayList<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(50))
+        .publishingInterval(Duration.ofMillis(50)).build();
+    try (Subscription s = device.subscribe(List.of(foreign, INT32), options, batches::add)) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> hasValue(batches, INT32, 4711)), batches::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(b -> {
+        int i = b.indexOf(foreign.name());
+        return i >= 0 && b.quality(i).reason() == Quality.Reason.CONFIG_ERROR;
+      })), batches::toString);
+      for (SampleBatch b : batches) {
+        int i = b.indexOf(foreign.name());
+        if (i >= 0) assertTrue(b.quality(i).isBad(), batches::toString);
+      }
+    }
+  }
+
   private static boolean hasValue(List<SampleBatch> batches, Tag tag, long value) {
     for (SampleBatch b : batches) {
       int i = b.indexOf(tag.name());

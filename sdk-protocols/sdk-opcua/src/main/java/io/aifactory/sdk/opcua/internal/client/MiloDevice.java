@@ -604,6 +604,16 @@ public final class MiloDevice implements OpcUaDevice {
     }
   }
 
+  /** Runs a task on this device's thread after the reconnect policy's delay for the given attempt. */
+  void retryLater(Runnable task, int attempt) {
+    long delay = options.reconnectPolicy().delay(attempt, ThreadLocalRandom.current().nextDouble()).toNanos();
+    try {
+      executor.schedule(task, delay, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      log.debug("{} closed; retry dropped", uri());
+    }
+  }
+
   /**
    * Queues a call of a sample listener. Every delivery of every subscription of this device (data, gaps, heartbeats,
    * failed items) goes through this one queue, so a listener is never called by two threads at once, always in the

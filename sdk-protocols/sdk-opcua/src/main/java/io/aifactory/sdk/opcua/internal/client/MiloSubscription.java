@@ -2,6 +2,7 @@ package io.aifactory.sdk.opcua.internal.client;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.SampleListener;
@@ -20,6 +21,7 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
@@ -43,6 +45,10 @@ final class MiloSubscription implements Subscription {
   private final AtomicBoolean gapOpen = new AtomicBoolean();
   private final AtomicLong lost = new AtomicLong();
   private OpcUaSubscription subscription;
+  /** Tags whose namespace the current session's server lacks (no monitored item); guarded by {@code this}. */
+  private boolean[] unresolved;
+  /** Failed attempts to create the subscription in the current session; guarded by {@code this}. */
+  private int createAttempts;
   /**
    * The last row delivered per tag and when (System.nanoTime), for the heartbeat; only used on the device's delivery
    * thread (see {@link MiloDevice#deliver}).
@@ -122,12 +128,17 @@ final class MiloSubscription implements Subscription {
     return lost.get();
   }
 
-  /** Creates the subscription and its items on the server unless they exist there; runs on the device's thread. */
+  /**
+   * Creates the subscription and its items on the server unless they exist there; runs on the device's thread. A
+   * failure (e.g. Bad_TooManySubscriptions, Bad_Timeout) is retried with the device's reconnect backoff for as long
+   * as this session lasts; a new session calls this again anyway.
+   */
   synchronized void ensureCreated(OpcUaClient client) {
     if (closed.get() || client != device.currentClient()) return;
     try {
       if (subscription == null || subscription.getClient() != client) {
         subscription = newSubscription(client);
+        createAttempts = 0;
       }
       if (subscription.getSyncState() == OpcUaSubscription.SyncState.SYNCHRONIZED) return;
       if (subscription.getSubscriptionId().isEmpty()) subscription.create();
@@ -136,11 +147,14 @@ final class MiloSubscription implements Subscription {
       } catch (MonitoredItemSynchronizationException e) {
         log.debug("{}: some monitored items failed", device.uri(), e);
       }
+      createAttempts = 0;
       reportFailedItems();
     } catch (Exception e) {
-      log.warn("{}: cannot create subscription of {} tags, will retry at the next reconnect: {}", device.uri(),
-          tags.size(), e.toString());
+      int attempt = ++createAttempts;
+      log.warn("{}: cannot create subscription of {} tags (attempt {}), will retry: {}", device.uri(), tags.size(),
+          attempt, e.toString());
       markGap(Quality.bad(StatusMapping.reason(code(e)), code(e), "subscription not created: " + e));
+      device.retryLater(() -> ensureCreated(client), attempt);
     }
   }
 
@@ -153,9 +167,18 @@ final class MiloSubscription implements Subscription {
     OpcUaSubscription s = new OpcUaSubscription(client, (double) options.publishingInterval().toMillis());
     s.setSubscriptionListener(new Listener());
     List<OpcUaMonitoredItem> items = new ArrayList<>(tags.size());
+    unresolved = new boolean[tags.size()];
     for (int i = 0; i < tags.size(); i++) {
       Tag tag = tags.get(i);
-      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(device.nodeId(tag, client));
+      NodeId nodeId;
+      try {
+        nodeId = device.nodeId(tag, client);
+      } catch (AddressException e) {
+        // One tag of a namespace the server lacks must not keep the others from being monitored.
+        unresolved[i] = true;
+        continue;
+      }
+      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(nodeId);
       item.setSamplingInterval((double) options.samplingInterval().toMillis());
       item.setQueueSize(uint(options.queueSize()));
       item.setDiscardOldest(true);
@@ -177,6 +200,16 @@ final class MiloSubscription implements Subscription {
     long now = device.options().nowNanos();
     SampleBatch.Builder rows = null;
     int[] tagIndexes = new int[tags.size()];
+    for (int i = 0; i < tags.size(); i++) {
+      if (!unresolved[i]) continue;
+      if (rows == null) rows = SampleBatch.newBuilder(1).receiveTimeNanos(now);
+      Tag tag = tags.get(i);
+      log.warn("{}: tag '{}' cannot be monitored: the namespace of '{}' is not on the server", device.uri(), tag.name(),
+          tag.address());
+      tagIndexes[rows.size()] = i;
+      rows.addBad(tag, Quality.bad(Quality.Reason.CONFIG_ERROR, "namespace of '" + tag.address()
+          + "' is not on the server"), now);
+    }
     for (OpcUaMonitoredItem item : subscription.getMonitoredItems()) {
       StatusCode result = item.getCreateResult().orElse(StatusCode.GOOD);
       if (result.isGood()) continue;
