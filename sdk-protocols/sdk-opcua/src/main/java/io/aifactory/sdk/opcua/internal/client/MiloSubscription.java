@@ -101,8 +101,12 @@ final class MiloSubscription implements Subscription {
     else rows.addObject(tag, v, b.quality(i), b.sourceTimeNanos(i));
   }
 
+  /**
+   * Records what the heartbeat repeats. BAD rows (gaps, failed items) are recorded too, so that after a gap a tag
+   * is repeated BAD until fresh data arrives for it, never with the value it had before.
+   */
   private void remember(SampleBatch batch, int[] tagIndexes) {
-    if (heartbeat == null || tagIndexes == null) return;
+    if (heartbeat == null) return;
     long now = System.nanoTime();
     for (int r = 0; r < batch.size(); r++) {
       int t = tagIndexes[r];
@@ -221,7 +225,7 @@ final class MiloSubscription implements Subscription {
       log.warn("{}: tag '{}' ({}) cannot be monitored: {}", device.uri(), tag.name(), tag.address(), q.detail());
       rows.addBad(tag, q.isBad() ? q : Quality.bad(Quality.Reason.DEVICE_ERROR, result.getValue(), q.detail()), now);
     }
-    if (rows != null) deliver(rows.build(), null);
+    if (rows != null) deliver(rows.build(), tagIndexes);
   }
 
   /** Called when a session is active again: the next interruption is a new gap to report. */
@@ -246,7 +250,9 @@ final class MiloSubscription implements Subscription {
 
   /** Queues a batch with a row for every tag, in the subscription's order. */
   private void deliverAll(SampleBatch batch) {
-    deliver(batch, null);
+    int[] all = new int[tags.size()];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    deliver(batch, all);
   }
 
   private void call(SampleBatch batch) {
