@@ -26,6 +26,7 @@ import io.aifactory.sdk.opcua.internal.StatusMapping;
 import io.aifactory.sdk.opcua.internal.Values;
 import io.aifactory.sdk.opcua.internal.security.DirectoryTrustList;
 import io.aifactory.sdk.opcua.internal.security.Pki;
+import io.aifactory.sdk.opcua.internal.security.RevocationCheckingValidator;
 import io.aifactory.sdk.opcua.internal.security.TrustOnFirstUseValidator;
 import java.net.URI;
 import java.security.cert.X509Certificate;
@@ -226,9 +227,7 @@ public final class MiloDevice implements OpcUaDevice {
     // Only a device that asked for trust on first use trusts what it pinned, and only for this endpoint.
     DirectoryTrustList trustList = settings.trustOnFirstUse ? pki.trustList(pinFile()) : pki.trustList();
     CertificateQuarantine quarantine = pki.quarantine();
-    Set<ValidationCheck> checks = EnumSet.of(ValidationCheck.APPLICATION_URI, ValidationCheck.VALIDITY);
-    if (settings.hostnameCheck) checks.add(ValidationCheck.HOSTNAME);
-    CertificateValidator validator = new DefaultClientCertificateValidator(trustList, checks, quarantine);
+    CertificateValidator validator = serverCertificateValidator(trustList, quarantine, settings.hostnameCheck);
     if (settings.trustOnFirstUse) validator = new TrustOnFirstUseValidator(validator, pinFile(), quarantine);
     long requestTimeout = options.requestTimeout().toMillis();
     OpcUaClientConfig config = OpcUaClientConfig.builder()
@@ -249,6 +248,27 @@ public final class MiloDevice implements OpcUaDevice {
     OpcTcpClientTransportConfigBuilder transport = OpcTcpClientTransportConfig.newBuilder();
     configureTransport(transport);
     return new OpcUaClient(config, new OpcTcpClientTransport(transport.build()));
+  }
+
+  /**
+   * Returns Milo's checks of the server certificate: all of them (key usage and extended key usage included), except
+   * HOSTNAME when the caller switched it off, and except REVOCATION and REVOCATION_LISTS: with those, Milo 1.1.2 on
+   * Java 17 demands a CRL for every CA (and still checks none for a self-signed certificate).
+   * {@link RevocationCheckingValidator} checks revocation instead, against whatever CRLs the PKI folder holds.
+   */
+  static Set<ValidationCheck> validationChecks(boolean hostnameCheck) {
+    Set<ValidationCheck> checks = EnumSet.allOf(ValidationCheck.class);
+    checks.remove(ValidationCheck.REVOCATION);
+    checks.remove(ValidationCheck.REVOCATION_LISTS);
+    if (!hostnameCheck) checks.remove(ValidationCheck.HOSTNAME);
+    return checks;
+  }
+
+  /** Returns the validator of server certificates: Milo's checks, then revocation against the PKI folder's CRLs. */
+  static CertificateValidator serverCertificateValidator(DirectoryTrustList trustList, CertificateQuarantine quarantine,
+      boolean hostnameCheck) {
+    return new RevocationCheckingValidator(
+        new DefaultClientCertificateValidator(trustList, validationChecks(hostnameCheck), quarantine), trustList);
   }
 
   private java.nio.file.Path pinFile() {
