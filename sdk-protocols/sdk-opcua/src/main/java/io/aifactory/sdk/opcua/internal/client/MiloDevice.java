@@ -239,7 +239,7 @@ public final class MiloDevice implements OpcUaDevice {
         .setCertificate(own.certificate())
         .setCertificateChain(new X509Certificate[] {own.certificate()})
         .setCertificateValidator(validator)
-        .setIdentityProvider(identity(own, validator))
+        .setIdentityProvider(identity(own, validator, endpoint))
         .setRequestTimeout(uint(requestTimeout))
         .setSessionTimeout(uint(settings.sessionTimeoutMillis))
         .setKeepAliveInterval(uint(Math.max(1000, requestTimeout)))
@@ -275,9 +275,13 @@ public final class MiloDevice implements OpcUaDevice {
     return pki.pinFile(settings.host, settings.port);
   }
 
-  private IdentityProvider identity(Pki.ApplicationCertificate own, CertificateValidator validator) {
+  private IdentityProvider identity(Pki.ApplicationCertificate own, CertificateValidator validator,
+      EndpointDescription endpoint) {
     if (settings.identity == UserTokenType.UserName) {
-      return new UsernameProvider(settings.username, settings.password, validator);
+      // Milo takes the first UserName policy; take one that encrypts the password (the ranking ensured there is one).
+      return new UsernameProvider(settings.username, settings.password, validator, policies -> policies.stream()
+          .filter(p -> EndpointRanking.protectsPassword(endpoint, p)).findFirst()
+          .orElseThrow(() -> new IllegalStateException(uri() + ": no user-token policy protects the password")));
     }
     if (settings.identity == UserTokenType.Certificate) {
       return new X509IdentityProvider(own.certificate(), own.keyPair().getPrivate());
