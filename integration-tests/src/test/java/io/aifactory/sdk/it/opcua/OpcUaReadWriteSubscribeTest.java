@@ -141,6 +141,14 @@ class OpcUaReadWriteSubscribeTest {
   }
 
   @Test
+  void shouldFailWritesAndBrowsesWithTheTypedExceptionItselfNotAWrapper() throws Exception {
+    Throwable write = device.write(SETPOINT, 150.0).handle((v, e) -> e).get(5, TimeUnit.SECONDS);
+    assertEquals(DeviceException.class, write.getClass(), String.valueOf(write));
+    Throwable browse = device.browse("ns=2;s=Does.Not.Exist").handle((v, e) -> e).get(5, TimeUnit.SECONDS);
+    assertInstanceOf(DeviceException.class, browse, String.valueOf(browse));
+  }
+
+  @Test
   void shouldRefuseAWriteToAReadOnlyVariable() {
     sim.set(STRING.name(), "kept");
     ExecutionException e = assertThrows(ExecutionException.class, () -> device.write(STRING, "no").get(5, TimeUnit.SECONDS));

@@ -488,24 +488,32 @@ public final class MiloDevice implements OpcUaDevice {
     } catch (AddressException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return c.writeValuesAsync(List.of(id), List.of(DataValue.valueOnly(variant)))
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    // Completed by hand, not by throwing in handle(): callers get the DeviceException itself, not a
+    // CompletionException around it, as from the other drivers.
+    c.writeValuesAsync(List.of(id), List.of(DataValue.valueOnly(variant)))
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((codes, error) -> {
+        .whenComplete((codes, error) -> {
           if (error != null) {
             Throwable e = unwrap(error);
             if (e instanceof TimeoutException) {
-              throw new DeviceTimeoutException("tag '" + tag.name() + "': " + uri() + " did not confirm the write within "
-                  + options.requestTimeout().toMillis() + " ms");
+              result.completeExceptionally(new DeviceTimeoutException("tag '" + tag.name() + "': " + uri()
+                  + " did not confirm the write within " + options.requestTimeout().toMillis() + " ms"));
+            } else {
+              result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': write to " + uri()
+                  + " failed: " + e, e));
             }
-            throw new DeviceException("tag '" + tag.name() + "': write to " + uri() + " failed: " + e, e);
+            return;
           }
           StatusCode status = codes.get(0);
           if (!status.isGood()) {
-            throw new DeviceException("tag '" + tag.name() + "': " + uri() + " refused the write of " + describe(value)
-                + ": " + StatusMapping.name(status.getValue()));
+            result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': " + uri()
+                + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue())));
+          } else {
+            result.complete(null);
           }
-          return null;
         });
+    return result;
   }
 
   private static String describe(Object value) {
@@ -527,15 +535,22 @@ public final class MiloDevice implements OpcUaDevice {
     }
     BrowseDescription request = new BrowseDescription(start, BrowseDirection.Forward, NodeIds.HierarchicalReferences,
         true, uint(NodeClass.Object.getValue() | NodeClass.Variable.getValue()), uint(BrowseResultMask.All.getValue()));
-    return c.browseAsync(request)
+    CompletableFuture<List<BrowsedNode>> nodes = new CompletableFuture<>();
+    c.browseAsync(request)
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(result -> collect(c, result, new ArrayList<>()))
         .thenCompose(refs -> describe(c, refs))
-        .exceptionally(error -> {
+        .whenComplete((found, error) -> {
+          if (error == null) {
+            nodes.complete(found);
+            return;
+          }
+          // The exception itself, not a CompletionException around it (see write).
           Throwable e = unwrap(error);
-          if (e instanceof AifactoryException) throw (AifactoryException) e;
-          throw new DeviceException(uri() + ": browsing " + nodeId + " failed: " + e, e);
+          nodes.completeExceptionally(e instanceof AifactoryException ? e
+              : new DeviceException(uri() + ": browsing " + nodeId + " failed: " + e, e));
         });
+    return nodes;
   }
 
   private CompletableFuture<List<ReferenceDescription>> collect(OpcUaClient c, BrowseResult result,
