@@ -106,6 +106,8 @@ public final class MiloDevice implements OpcUaDevice {
   private volatile boolean sessionActive;
   private volatile String security = "";
   private volatile Throwable lastError;
+  /** This client's certificate file, for messages asking an administrator to trust it on the server. */
+  private volatile java.nio.file.Path ownCertificate;
   private int attempts;
 
   MiloDevice(ClientSettings settings, DeviceOptions options) {
@@ -224,6 +226,7 @@ public final class MiloDevice implements OpcUaDevice {
   private OpcUaClient newClient(EndpointDescription endpoint) {
     Pki.ApplicationCertificate own = pki.loadOrCreate("client", settings.applicationUri, Pki.localHostnames(),
         settings.keyStorePassword);
+    ownCertificate = own.derFile();
     // Only a device that asked for trust on first use trusts what it pinned, and only for this endpoint.
     DirectoryTrustList trustList = settings.trustOnFirstUse ? pki.trustList(pinFile()) : pki.trustList();
     CertificateQuarantine quarantine = pki.quarantine();
@@ -319,7 +322,8 @@ public final class MiloDevice implements OpcUaDevice {
               + OpcUaProperties.TRUST_ON_FIRST_USE + "=true");
         }
         return new DeviceException(name + " refused this client's certificate (" + status + "); add "
-            + pki.ownDir().resolve("client.der") + " to the server's trusted certificates");
+            + (ownCertificate != null ? ownCertificate : pki.ownDir().resolve("client.der"))
+            + " to the server's trusted certificates");
       }
       if (code == StatusCodes.Bad_CertificateHostNameInvalid) {
         return new DeviceException(name + ": the server certificate does not name host '" + settings.host + "' ("
