@@ -37,9 +37,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +138,14 @@ class OpcUaReadWriteSubscribeTest {
     assertTrue(e.getCause().getMessage().contains("Bad_OutOfRange"), e.getCause().getMessage());
     assertTrue(e.getCause().getMessage().contains(SETPOINT.name()), e.getCause().getMessage());
     assertEquals(42.0, sim.get(SETPOINT.name()));
+  }
+
+  @Test
+  void shouldFailWritesAndBrowsesWithTheTypedExceptionItselfNotAWrapper() throws Exception {
+    Throwable write = device.write(SETPOINT, 150.0).handle((v, e) -> e).get(5, TimeUnit.SECONDS);
+    assertEquals(DeviceException.class, write.getClass(), String.valueOf(write));
+    Throwable browse = device.browse("ns=2;s=Does.Not.Exist").handle((v, e) -> e).get(5, TimeUnit.SECONDS);
+    assertInstanceOf(DeviceException.class, browse, String.valueOf(browse));
   }
 
   @Test
@@ -317,6 +328,59 @@ class OpcUaReadWriteSubscribeTest {
           () -> batches.stream().filter(b -> b.isGood(0) && b.longValue(0) == 77L).count() >= 3), batches::toString);
       assertEquals(batches.get(0).sourceTimeNanos(0), batches.get(batches.size() - 1).sourceTimeNanos(0),
           "a heartbeat repeats the value with its original source time");
+    }
+  }
+
+  @Test
+  void shouldCallTheListenerOneDeliveryAtATimeWhileDataAndHeartbeatsInterleave() throws Exception {
+    sim.set(UINT16.name(), 5);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(10))
+        .publishingInterval(Duration.ofMillis(10)).heartbeat(Duration.ofMillis(20)).build();
+    // INT64 changes all the time (data deliveries), UINT16 never (heartbeats).
+    try (Subscription s = device.subscribe(List.of(INT64, UINT16), options, b -> {
+      if (inside.incrementAndGet() > 1) overlaps.incrementAndGet();
+      threads.add(Thread.currentThread().getName());
+      try {
+        Thread.sleep(2); // widens the window in which a second, concurrent delivery would be seen
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      calls.incrementAndGet();
+      inside.decrementAndGet();
+    })) {
+      long value = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (calls.get() < 100 && System.nanoTime() < deadline) {
+        sim.set(INT64.name(), ++value);
+        Thread.sleep(3);
+      }
+      assertTrue(calls.get() >= 100, "deliveries: " + calls.get());
+    }
+    assertEquals(0, overlaps.get(), "deliveries that overlapped another one");
+    assertEquals(1, threads.size(), "deliveries came from " + threads);
+  }
+
+  @Test
+  void shouldMonitorTheOtherTagsWhenOneTagsNamespaceIsNotOnTheServer() throws Exception {
+    Tag foreign = Tag.of("foreign", "nsu=urn:not-on-this-server;s=Line1.Temperature", DataType.FLOAT64);
+    sim.set(INT32.name(), 4711);
+    List<SampleBatch> batches = new CopyOnWriteArrayList<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(50))
+        .publishingInterval(Duration.ofMillis(50)).build();
+    try (Subscription s = device.subscribe(List.of(foreign, INT32), options, batches::add)) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> hasValue(batches, INT32, 4711)), batches::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(b -> {
+        int i = b.indexOf(foreign.name());
+        return i >= 0 && b.quality(i).reason() == Quality.Reason.CONFIG_ERROR;
+      })), batches::toString);
+      for (SampleBatch b : batches) {
+        int i = b.indexOf(foreign.name());
+        if (i >= 0) assertTrue(b.quality(i).isBad(), batches::toString);
+      }
     }
   }
 

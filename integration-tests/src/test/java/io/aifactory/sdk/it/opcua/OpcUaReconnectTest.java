@@ -12,6 +12,7 @@ import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.Subscription;
 import io.aifactory.sdk.core.SubscriptionOptions;
+import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.opcua.OpcUaProperties;
 import io.aifactory.sdk.testkit.opcua.OpcUaSimulator;
 import java.net.ServerSocket;
@@ -183,6 +184,51 @@ class OpcUaReconnectTest {
         }
       }
     }
+  }
+
+  @Test
+  void shouldNeverRepeatAnOldGoodValueAtTheHeartbeatAfterTheNodeDisappeared(@TempDir Path tmp) throws Exception {
+    Tag gone = OpcUaTestSupport.FLOAT64;
+    SubscriptionOptions heartbeat = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(50))
+        .publishingInterval(Duration.ofMillis(50)).heartbeat(Duration.ofMillis(100)).build();
+    List<SampleBatch> batches = new CopyOnWriteArrayList<>();
+    int port;
+    try (OpcUaSimulator before = simulator(tmp.resolve("server")).tag(gone).build()) {
+      before.start();
+      port = before.port();
+      before.set(INT32.name(), 1);
+      before.set(gone.name(), 1.5);
+      Device device = Devices.open(before.uri().toString(), options(tmp.resolve("client")));
+      try (device; Subscription s = device.subscribe(List.of(INT32, gone), heartbeat, batches::add)) {
+        assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(15), () -> rows(batches, gone).stream()
+            .filter(r -> r.equals("1.5")).count() >= 2), batches::toString);
+        before.close();
+        // The server comes back without the node, e.g. after a configuration change.
+        try (OpcUaSimulator after = simulator(tmp.resolve("server")).port(port).build()) {
+          after.start();
+          after.set(INT32.name(), 2);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> rows(batches, INT32).contains("2")),
+              batches::toString);
+          int from = rows(batches, gone).lastIndexOf("1.5") + 1;
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> rows(batches, gone).size() >= from + 4),
+              batches::toString);
+          List<String> afterGap = rows(batches, gone).subList(from, rows(batches, gone).size());
+          assertTrue(afterGap.stream().allMatch(r -> r.startsWith("BAD")), "rows of the vanished node: " + afterGap);
+        }
+      }
+    }
+  }
+
+  /** Returns the rows of one tag in delivery order: its value, or BAD:reason. */
+  private static List<String> rows(List<SampleBatch> batches, Tag tag) {
+    List<String> rows = new java.util.ArrayList<>();
+    for (SampleBatch b : List.copyOf(batches)) {
+      int i = b.indexOf(tag.name());
+      if (i < 0) continue;
+      rows.add(b.isGood(i) ? (tag.dataType().kind() == io.aifactory.sdk.core.DataType.Kind.FLOAT64
+          ? String.valueOf(b.doubleValue(i)) : String.valueOf(b.longValue(i))) : "BAD:" + b.quality(i).reason());
+    }
+    return rows;
   }
 
   private static boolean readsGood(Device device) {

@@ -111,7 +111,43 @@ class OpcUaSecurityTest {
         .property(OpcUaProperties.PASSWORD, PASSWORD).property(OpcUaProperties.TRUST_ON_FIRST_USE, "true").build();
     try (Device device = Devices.open(sim.uri().toString(), options)) {
       device.whenConnected().get(15, TimeUnit.SECONDS);
-      assertEquals(1, count(pki.resolve("trusted/certs")));
+      // Pinned for this endpoint only, not added to the trust list every device of this PKI folder shares.
+      assertEquals(1, count(pki.resolve("pinned")));
+      assertEquals(0, count(pki.resolve("trusted/certs")));
+    }
+  }
+
+  @Test
+  void shouldPinTheFirstCertificatePerEndpointAndRefuseAnotherOne(@TempDir Path tmp) throws Exception {
+    Path pki = tmp.resolve("client");
+    DeviceOptions tofu = OpcUaTestSupport.options(pki).property(OpcUaProperties.TRUST_ON_FIRST_USE, "true").build();
+    int port;
+    try (OpcUaSimulator first = OpcUaSimulator.newBuilder().tags(List.of(OpcUaTestSupport.FLOAT64))
+        .pkiDir(tmp.resolve("server")).securityNone(false).build()) {
+      first.start();
+      port = first.port();
+      try (Device device = Devices.open(first.uri().toString(), tofu)) {
+        device.whenConnected().get(15, TimeUnit.SECONDS);
+      }
+      assertEquals(1, count(pki.resolve("pinned")));
+      // A device of the same PKI folder that did not ask for trust on first use does not trust the pinned certificate.
+      try (Device strict = Devices.open(first.uri().toString(), OpcUaTestSupport.options(pki).build())) {
+        Throwable failure = firstFailure(strict).get(15, TimeUnit.SECONDS);
+        assertTrue(failure.getMessage().contains("not trusted"), failure.getMessage());
+      }
+    }
+    // Another server (another certificate, e.g. an impostor) at the same endpoint is refused.
+    try (OpcUaSimulator impostor = OpcUaSimulator.newBuilder().tags(List.of(OpcUaTestSupport.FLOAT64)).port(port)
+        .pkiDir(tmp.resolve("impostor")).securityNone(false).build()) {
+      impostor.start();
+      try (Device device = Devices.open(impostor.uri().toString(), tofu)) {
+        Throwable failure = firstFailure(device).get(15, TimeUnit.SECONDS);
+        assertTrue(failure.getMessage().contains("pinned"), failure.getMessage());
+        assertTrue(failure.getMessage().contains(pki.resolve("pinned").toString()), failure.getMessage());
+        assertEquals(ConnectionState.CONNECTED == device.state(), false);
+      }
+      assertEquals(1, count(pki.resolve("pinned")));
+      assertEquals(0, count(pki.resolve("trusted/certs")));
     }
   }
 

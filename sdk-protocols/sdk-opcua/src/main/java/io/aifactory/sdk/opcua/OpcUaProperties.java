@@ -26,8 +26,10 @@ public final class OpcUaProperties {
   public static final String ALLOW_SECURITY_NONE = "allowSecurityNone";
 
   /**
-   * {@code true} to trust an unknown server certificate at first sight and store it in {@code trusted/}. Default
-   * false: an unknown certificate is refused and copied to {@code rejected/} for an administrator to move.
+   * {@code true} to trust an unknown server certificate at first sight, pinned for that server's host and port in
+   * {@code pinned/<host>_<port>.der} (not in the shared {@code trusted/}); a different certificate at that endpoint
+   * is then refused until the pin file is deleted. Default false: an unknown certificate is refused and copied to
+   * {@code rejected/} for an administrator to move.
    */
   public static final String TRUST_ON_FIRST_USE = "trustOnFirstUse";
 

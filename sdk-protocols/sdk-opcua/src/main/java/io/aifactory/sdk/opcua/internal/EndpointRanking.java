@@ -86,9 +86,23 @@ public final class EndpointRanking {
     return null;
   }
 
+  /** Returns true if the endpoint takes {@code tokenType}; for a user name, only if it also protects the password. */
   static boolean supportsToken(EndpointDescription e, UserTokenType tokenType) {
     UserTokenPolicy[] policies = Objects.requireNonNullElse(e.getUserIdentityTokens(), new UserTokenPolicy[0]);
-    return Stream.of(policies).anyMatch(p -> p.getTokenType() == tokenType);
+    return Stream.of(policies).anyMatch(p -> p.getTokenType() == tokenType
+        && (tokenType != UserTokenType.UserName || protectsPassword(e, p)));
+  }
+
+  /**
+   * Returns true if a password sent under this user-token policy is encrypted: the policy (or, when it names none,
+   * the endpoint) has a SecurityPolicy other than None, or the channel itself encrypts (SignAndEncrypt). Milo sends
+   * the password as plain bytes when the effective policy is None, readable on a Sign-only or None channel.
+   */
+  public static boolean protectsPassword(EndpointDescription e, UserTokenPolicy p) {
+    if (e.getSecurityMode() == MessageSecurityMode.SignAndEncrypt) return true;
+    String uri = p.getSecurityPolicyUri();
+    if (uri == null || uri.isEmpty()) uri = e.getSecurityPolicyUri();
+    return uri != null && !uri.isEmpty() && !SecurityPolicy.None.getUri().equals(uri);
   }
 
   /** Returns e.g. {@code Basic256Sha256/SignAndEncrypt}. */
@@ -104,6 +118,13 @@ public final class EndpointRanking {
     if (onlyNone && !allowSecurityNone) {
       return new ConfigurationException(deviceName + " offers only SecurityPolicy None (unencrypted, unauthenticated); "
           + "set the device property allowSecurityNone=true to connect anyway");
+    }
+    if (tokenType == UserTokenType.UserName && endpoints.stream().anyMatch(e -> Stream.of(
+        Objects.requireNonNullElse(e.getUserIdentityTokens(), new UserTokenPolicy[0]))
+        .anyMatch(p -> p.getTokenType() == UserTokenType.UserName))) {
+      return new ConfigurationException(deviceName + " has no acceptable endpoint that would protect the password: "
+          + "its UserName token policies use SecurityPolicy None on channels that do not encrypt, so the password "
+          + "would travel in clear text (offered: " + offered + ")");
     }
     boolean secureOffered = endpoints.stream().anyMatch(e -> score(e) > 0);
     if (secureOffered || (allowSecurityNone && endpoints.stream().anyMatch(EndpointRanking::isNone))) {

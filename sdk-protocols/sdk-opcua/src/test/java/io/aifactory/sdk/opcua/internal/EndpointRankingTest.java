@@ -66,6 +66,35 @@ class EndpointRankingTest {
     assertEquals(List.of("None/None"), ranked(offered, true, UserTokenType.Anonymous));
   }
 
+  private static EndpointDescription userNameEndpoint(SecurityPolicy policy, MessageSecurityMode mode, String tokenPolicyUri) {
+    UserTokenPolicy[] policies = {new UserTokenPolicy("user", UserTokenType.UserName, null, null, tokenPolicyUri)};
+    return new EndpointDescription("opc.tcp://plc:4840", new ApplicationDescription(null, null, null, null, null, null, null),
+        ByteString.NULL_VALUE, mode, policy.getUri(), policies, TransportProfile.TCP_UASC_UABINARY.getUri(), UByte.valueOf(0));
+  }
+
+  @Test
+  void shouldNeverPickAnEndpointThatWouldSendThePasswordInClearText() {
+    String none = SecurityPolicy.None.getUri();
+    // Sign only, and the token policy says None: the password would be readable on the wire.
+    List<EndpointDescription> signOnly = List.of(userNameEndpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.Sign, none));
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> EndpointRanking.rank("opc.tcp://plc:4840", signOnly, true, UserTokenType.UserName));
+    assertTrue(e.getMessage().contains("password"), e.getMessage());
+    // A None channel (e.g. all a man in the middle offers) with a token policy that names no policy of its own.
+    List<EndpointDescription> noneOnly = List.of(userNameEndpoint(SecurityPolicy.None, MessageSecurityMode.None, null));
+    assertThrows(ConfigurationException.class,
+        () -> EndpointRanking.rank("opc.tcp://plc:4840", noneOnly, true, UserTokenType.UserName));
+    // Encrypted by the token policy, or by the channel: fine.
+    assertEquals(List.of("None/None"), ranked(List.of(userNameEndpoint(SecurityPolicy.None, MessageSecurityMode.None,
+        SecurityPolicy.Basic256Sha256.getUri())), true, UserTokenType.UserName));
+    assertEquals(List.of("Basic256Sha256/Sign"), ranked(List.of(userNameEndpoint(SecurityPolicy.Basic256Sha256,
+        MessageSecurityMode.Sign, "")), false, UserTokenType.UserName));
+    assertEquals(List.of("Basic256Sha256/SignAndEncrypt", "Basic256Sha256/Sign"), ranked(List.of(
+        userNameEndpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.Sign, none),
+        userNameEndpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.SignAndEncrypt, none),
+        userNameEndpoint(SecurityPolicy.Basic256Sha256, MessageSecurityMode.Sign, null)), false, UserTokenType.UserName));
+  }
+
   @Test
   void shouldSkipEndpointsThatDoNotTakeTheUsersTokenType() {
     List<EndpointDescription> offered = List.of(

@@ -26,6 +26,7 @@ import io.aifactory.sdk.opcua.internal.StatusMapping;
 import io.aifactory.sdk.opcua.internal.Values;
 import io.aifactory.sdk.opcua.internal.security.DirectoryTrustList;
 import io.aifactory.sdk.opcua.internal.security.Pki;
+import io.aifactory.sdk.opcua.internal.security.RevocationCheckingValidator;
 import io.aifactory.sdk.opcua.internal.security.TrustOnFirstUseValidator;
 import java.net.URI;
 import java.security.cert.X509Certificate;
@@ -94,6 +95,9 @@ public final class MiloDevice implements OpcUaDevice {
   private final DeviceOptions options;
   private final ConnectionTracker tracker;
   private final ScheduledExecutorService executor;
+  /** Calls the sample listeners of all this device's subscriptions, one delivery at a time, in order. */
+  private final java.util.concurrent.ExecutorService delivery;
+  private volatile Thread deliveryThread;
   private final Pki pki;
   private final Set<MiloSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, NodeId> resolved = new ConcurrentHashMap<>();
@@ -102,6 +106,8 @@ public final class MiloDevice implements OpcUaDevice {
   private volatile boolean sessionActive;
   private volatile String security = "";
   private volatile Throwable lastError;
+  /** This client's certificate file, for messages asking an administrator to trust it on the server. */
+  private volatile java.nio.file.Path ownCertificate;
   private int attempts;
 
   MiloDevice(ClientSettings settings, DeviceOptions options) {
@@ -112,6 +118,12 @@ public final class MiloDevice implements OpcUaDevice {
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aifactory-opcua-" + settings.host + ":" + settings.port);
       t.setDaemon(true);
+      return t;
+    });
+    this.delivery = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "aifactory-opcua-delivery-" + settings.host + ":" + settings.port);
+      t.setDaemon(true);
+      deliveryThread = t;
       return t;
     });
   }
@@ -214,12 +226,12 @@ public final class MiloDevice implements OpcUaDevice {
   private OpcUaClient newClient(EndpointDescription endpoint) {
     Pki.ApplicationCertificate own = pki.loadOrCreate("client", settings.applicationUri, Pki.localHostnames(),
         settings.keyStorePassword);
-    DirectoryTrustList trustList = pki.trustList();
+    ownCertificate = own.derFile();
+    // Only a device that asked for trust on first use trusts what it pinned, and only for this endpoint.
+    DirectoryTrustList trustList = settings.trustOnFirstUse ? pki.trustList(pinFile()) : pki.trustList();
     CertificateQuarantine quarantine = pki.quarantine();
-    Set<ValidationCheck> checks = EnumSet.of(ValidationCheck.APPLICATION_URI, ValidationCheck.VALIDITY);
-    if (settings.hostnameCheck) checks.add(ValidationCheck.HOSTNAME);
-    CertificateValidator validator = new DefaultClientCertificateValidator(trustList, checks, quarantine);
-    if (settings.trustOnFirstUse) validator = new TrustOnFirstUseValidator(validator, trustList, quarantine);
+    CertificateValidator validator = serverCertificateValidator(trustList, quarantine, settings.hostnameCheck);
+    if (settings.trustOnFirstUse) validator = new TrustOnFirstUseValidator(validator, pinFile(), quarantine);
     long requestTimeout = options.requestTimeout().toMillis();
     OpcUaClientConfig config = OpcUaClientConfig.builder()
         .setEndpoint(endpoint)
@@ -230,7 +242,7 @@ public final class MiloDevice implements OpcUaDevice {
         .setCertificate(own.certificate())
         .setCertificateChain(new X509Certificate[] {own.certificate()})
         .setCertificateValidator(validator)
-        .setIdentityProvider(identity(own, validator))
+        .setIdentityProvider(identity(own, validator, endpoint))
         .setRequestTimeout(uint(requestTimeout))
         .setSessionTimeout(uint(settings.sessionTimeoutMillis))
         .setKeepAliveInterval(uint(Math.max(1000, requestTimeout)))
@@ -241,9 +253,38 @@ public final class MiloDevice implements OpcUaDevice {
     return new OpcUaClient(config, new OpcTcpClientTransport(transport.build()));
   }
 
-  private IdentityProvider identity(Pki.ApplicationCertificate own, CertificateValidator validator) {
+  /**
+   * Returns Milo's checks of the server certificate: all of them (key usage and extended key usage included), except
+   * HOSTNAME when the caller switched it off, and except REVOCATION and REVOCATION_LISTS: with those, Milo 1.1.2 on
+   * Java 17 demands a CRL for every CA (and still checks none for a self-signed certificate).
+   * {@link RevocationCheckingValidator} checks revocation instead, against whatever CRLs the PKI folder holds.
+   */
+  static Set<ValidationCheck> validationChecks(boolean hostnameCheck) {
+    Set<ValidationCheck> checks = EnumSet.allOf(ValidationCheck.class);
+    checks.remove(ValidationCheck.REVOCATION);
+    checks.remove(ValidationCheck.REVOCATION_LISTS);
+    if (!hostnameCheck) checks.remove(ValidationCheck.HOSTNAME);
+    return checks;
+  }
+
+  /** Returns the validator of server certificates: Milo's checks, then revocation against the PKI folder's CRLs. */
+  static CertificateValidator serverCertificateValidator(DirectoryTrustList trustList, CertificateQuarantine quarantine,
+      boolean hostnameCheck) {
+    return new RevocationCheckingValidator(
+        new DefaultClientCertificateValidator(trustList, validationChecks(hostnameCheck), quarantine), trustList);
+  }
+
+  private java.nio.file.Path pinFile() {
+    return pki.pinFile(settings.host, settings.port);
+  }
+
+  private IdentityProvider identity(Pki.ApplicationCertificate own, CertificateValidator validator,
+      EndpointDescription endpoint) {
     if (settings.identity == UserTokenType.UserName) {
-      return new UsernameProvider(settings.username, settings.password, validator);
+      // Milo takes the first UserName policy; take one that encrypts the password (the ranking ensured there is one).
+      return new UsernameProvider(settings.username, settings.password, validator, policies -> policies.stream()
+          .filter(p -> EndpointRanking.protectsPassword(endpoint, p)).findFirst()
+          .orElseThrow(() -> new IllegalStateException(uri() + ": no user-token policy protects the password")));
     }
     if (settings.identity == UserTokenType.Certificate) {
       return new X509IdentityProvider(own.certificate(), own.keyPair().getPrivate());
@@ -270,13 +311,19 @@ public final class MiloDevice implements OpcUaDevice {
       }
       if (code == StatusCodes.Bad_SecurityChecksFailed || code == StatusCodes.Bad_CertificateUntrusted
           || code == StatusCodes.Bad_CertificateChainIncomplete) {
+        if (endpoint != null && !isTrusted(endpoint) && settings.trustOnFirstUse
+            && TrustOnFirstUseValidator.pinned(pinFile()) != null) {
+          return new DeviceException(name + ": the server certificate differs from the one pinned on first use ("
+              + status + "); if the server really has a new certificate, delete " + pinFile() + " to trust it");
+        }
         if (endpoint != null && !isTrusted(endpoint)) {
           return new DeviceException(name + ": the server certificate is not trusted (" + status + "); it was copied to "
               + pki.rejectedDir() + " - move it to " + pki.trustedDir() + " to trust it, or set "
               + OpcUaProperties.TRUST_ON_FIRST_USE + "=true");
         }
         return new DeviceException(name + " refused this client's certificate (" + status + "); add "
-            + pki.ownDir().resolve("client.der") + " to the server's trusted certificates");
+            + (ownCertificate != null ? ownCertificate : pki.ownDir().resolve("client.der"))
+            + " to the server's trusted certificates");
       }
       if (code == StatusCodes.Bad_CertificateHostNameInvalid) {
         return new DeviceException(name + ": the server certificate does not name host '" + settings.host + "' ("
@@ -297,7 +344,8 @@ public final class MiloDevice implements OpcUaDevice {
   private boolean isTrusted(EndpointDescription endpoint) {
     try {
       X509Certificate server = CertificateUtil.decodeCertificate(endpoint.getServerCertificate().bytesOrEmpty());
-      return pki.trustList().getTrustedCertificates().contains(server);
+      return (settings.trustOnFirstUse ? pki.trustList(pinFile()) : pki.trustList()).getTrustedCertificates()
+          .contains(server);
     } catch (UaException e) {
       return false;
     }
@@ -444,24 +492,32 @@ public final class MiloDevice implements OpcUaDevice {
     } catch (AddressException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return c.writeValuesAsync(List.of(id), List.of(DataValue.valueOnly(variant)))
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    // Completed by hand, not by throwing in handle(): callers get the DeviceException itself, not a
+    // CompletionException around it, as from the other drivers.
+    c.writeValuesAsync(List.of(id), List.of(DataValue.valueOnly(variant)))
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .handle((codes, error) -> {
+        .whenComplete((codes, error) -> {
           if (error != null) {
             Throwable e = unwrap(error);
             if (e instanceof TimeoutException) {
-              throw new DeviceTimeoutException("tag '" + tag.name() + "': " + uri() + " did not confirm the write within "
-                  + options.requestTimeout().toMillis() + " ms");
+              result.completeExceptionally(new DeviceTimeoutException("tag '" + tag.name() + "': " + uri()
+                  + " did not confirm the write within " + options.requestTimeout().toMillis() + " ms"));
+            } else {
+              result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': write to " + uri()
+                  + " failed: " + e, e));
             }
-            throw new DeviceException("tag '" + tag.name() + "': write to " + uri() + " failed: " + e, e);
+            return;
           }
           StatusCode status = codes.get(0);
           if (!status.isGood()) {
-            throw new DeviceException("tag '" + tag.name() + "': " + uri() + " refused the write of " + describe(value)
-                + ": " + StatusMapping.name(status.getValue()));
+            result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': " + uri()
+                + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue())));
+          } else {
+            result.complete(null);
           }
-          return null;
         });
+    return result;
   }
 
   private static String describe(Object value) {
@@ -483,15 +539,22 @@ public final class MiloDevice implements OpcUaDevice {
     }
     BrowseDescription request = new BrowseDescription(start, BrowseDirection.Forward, NodeIds.HierarchicalReferences,
         true, uint(NodeClass.Object.getValue() | NodeClass.Variable.getValue()), uint(BrowseResultMask.All.getValue()));
-    return c.browseAsync(request)
+    CompletableFuture<List<BrowsedNode>> nodes = new CompletableFuture<>();
+    c.browseAsync(request)
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(result -> collect(c, result, new ArrayList<>()))
         .thenCompose(refs -> describe(c, refs))
-        .exceptionally(error -> {
+        .whenComplete((found, error) -> {
+          if (error == null) {
+            nodes.complete(found);
+            return;
+          }
+          // The exception itself, not a CompletionException around it (see write).
           Throwable e = unwrap(error);
-          if (e instanceof AifactoryException) throw (AifactoryException) e;
-          throw new DeviceException(uri() + ": browsing " + nodeId + " failed: " + e, e);
+          nodes.completeExceptionally(e instanceof AifactoryException ? e
+              : new DeviceException(uri() + ": browsing " + nodeId + " failed: " + e, e));
         });
+    return nodes;
   }
 
   private CompletableFuture<List<ReferenceDescription>> collect(OpcUaClient c, BrowseResult result,
@@ -584,6 +647,29 @@ public final class MiloDevice implements OpcUaDevice {
     }
   }
 
+  /** Runs a task on this device's thread after the reconnect policy's delay for the given attempt. */
+  void retryLater(Runnable task, int attempt) {
+    long delay = options.reconnectPolicy().delay(attempt, ThreadLocalRandom.current().nextDouble()).toNanos();
+    try {
+      executor.schedule(task, delay, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      log.debug("{} closed; retry dropped", uri());
+    }
+  }
+
+  /**
+   * Queues a call of a sample listener. Every delivery of every subscription of this device (data, gaps, heartbeats,
+   * failed items) goes through this one queue, so a listener is never called by two threads at once, always in the
+   * order the deliveries were queued, and never while a lock of ours is held.
+   */
+  void deliver(Runnable call) {
+    try {
+      delivery.execute(call);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      log.debug("{} closed; delivery dropped", uri());
+    }
+  }
+
   OpcUaClient currentClient() {
     return sessionActive ? client : null;
   }
@@ -618,6 +704,7 @@ public final class MiloDevice implements OpcUaDevice {
     for (MiloSubscription s : List.copyOf(subscriptions)) s.closeQuietly();
     subscriptions.clear();
     executor.shutdownNow();
+    delivery.shutdown();
     OpcUaClient c = client;
     client = null;
     sessionActive = false;
@@ -632,6 +719,10 @@ public final class MiloDevice implements OpcUaDevice {
     }
     try {
       executor.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      // A listener may close the device itself; it cannot wait for its own return.
+      if (Thread.currentThread() != deliveryThread) {
+        delivery.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -2,6 +2,7 @@ package io.aifactory.sdk.opcua.internal.client;
 
 import static org.eclipse.milo.opcua.stack.core.types.builtin.unsigned.Unsigned.uint;
 
+import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.SampleListener;
@@ -20,6 +21,7 @@ import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaMonitoredItem;
 import org.eclipse.milo.opcua.sdk.client.subscriptions.OpcUaSubscription;
 import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
+import org.eclipse.milo.opcua.stack.core.types.builtin.NodeId;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DataChangeTrigger;
 import org.eclipse.milo.opcua.stack.core.types.enumerated.DeadbandType;
@@ -43,7 +45,14 @@ final class MiloSubscription implements Subscription {
   private final AtomicBoolean gapOpen = new AtomicBoolean();
   private final AtomicLong lost = new AtomicLong();
   private OpcUaSubscription subscription;
-  /** The last row delivered per tag and when (System.nanoTime), for the heartbeat; guarded by {@code lastDelivered}. */
+  /** Tags whose namespace the current session's server lacks (no monitored item); guarded by {@code this}. */
+  private boolean[] unresolved;
+  /** Failed attempts to create the subscription in the current session; guarded by {@code this}. */
+  private int createAttempts;
+  /**
+   * The last row delivered per tag and when (System.nanoTime), for the heartbeat; only used on the device's delivery
+   * thread (see {@link MiloDevice#deliver}).
+   */
   private final SampleBatch[] lastBatch;
   private final int[] lastRow;
   private final long[] lastDelivered;
@@ -63,25 +72,24 @@ final class MiloSubscription implements Subscription {
   void startHeartbeat(java.util.concurrent.ScheduledExecutorService executor) {
     long period = options.heartbeat().toNanos();
     if (period <= 0) return;
-    heartbeat = executor.scheduleAtFixedRate(this::beat, period / 2, Math.max(period / 2, 1_000_000),
+    heartbeat = executor.scheduleAtFixedRate(() -> device.deliver(this::beat), period / 2, Math.max(period / 2, 1_000_000),
         java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** Runs on the delivery thread, so that a heartbeat never overtakes or overlaps a delivery of fresh data. */
   private void beat() {
     if (closed.get() || gapOpen.get()) return;
     long period = options.heartbeat().toNanos();
     long now = System.nanoTime();
     SampleBatch.Builder rows = null;
-    synchronized (lastDelivered) {
-      for (int t = 0; t < tags.size(); t++) {
-        SampleBatch b = lastBatch[t];
-        if (b == null || now - lastDelivered[t] < period) continue;
-        if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
-        copyRow(rows, b, lastRow[t]);
-        lastDelivered[t] = now;
-      }
+    for (int t = 0; t < tags.size(); t++) {
+      SampleBatch b = lastBatch[t];
+      if (b == null || now - lastDelivered[t] < period) continue;
+      if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
+      copyRow(rows, b, lastRow[t]);
+      lastDelivered[t] = now;
     }
-    if (rows != null) deliver(rows.build());
+    if (rows != null) call(rows.build());
   }
 
   private static void copyRow(SampleBatch.Builder rows, SampleBatch b, int i) {
@@ -93,16 +101,18 @@ final class MiloSubscription implements Subscription {
     else rows.addObject(tag, v, b.quality(i), b.sourceTimeNanos(i));
   }
 
+  /**
+   * Records what the heartbeat repeats. BAD rows (gaps, failed items) are recorded too, so that after a gap a tag
+   * is repeated BAD until fresh data arrives for it, never with the value it had before.
+   */
   private void remember(SampleBatch batch, int[] tagIndexes) {
     if (heartbeat == null) return;
     long now = System.nanoTime();
-    synchronized (lastDelivered) {
-      for (int r = 0; r < batch.size(); r++) {
-        int t = tagIndexes[r];
-        lastBatch[t] = batch;
-        lastRow[t] = r;
-        lastDelivered[t] = now;
-      }
+    for (int r = 0; r < batch.size(); r++) {
+      int t = tagIndexes[r];
+      lastBatch[t] = batch;
+      lastRow[t] = r;
+      lastDelivered[t] = now;
     }
   }
 
@@ -122,12 +132,17 @@ final class MiloSubscription implements Subscription {
     return lost.get();
   }
 
-  /** Creates the subscription and its items on the server unless they exist there; runs on the device's thread. */
+  /**
+   * Creates the subscription and its items on the server unless they exist there; runs on the device's thread. A
+   * failure (e.g. Bad_TooManySubscriptions, Bad_Timeout) is retried with the device's reconnect backoff for as long
+   * as this session lasts; a new session calls this again anyway.
+   */
   synchronized void ensureCreated(OpcUaClient client) {
     if (closed.get() || client != device.currentClient()) return;
     try {
       if (subscription == null || subscription.getClient() != client) {
         subscription = newSubscription(client);
+        createAttempts = 0;
       }
       if (subscription.getSyncState() == OpcUaSubscription.SyncState.SYNCHRONIZED) return;
       if (subscription.getSubscriptionId().isEmpty()) subscription.create();
@@ -136,11 +151,14 @@ final class MiloSubscription implements Subscription {
       } catch (MonitoredItemSynchronizationException e) {
         log.debug("{}: some monitored items failed", device.uri(), e);
       }
+      createAttempts = 0;
       reportFailedItems();
     } catch (Exception e) {
-      log.warn("{}: cannot create subscription of {} tags, will retry at the next reconnect: {}", device.uri(),
-          tags.size(), e.toString());
+      int attempt = ++createAttempts;
+      log.warn("{}: cannot create subscription of {} tags (attempt {}), will retry: {}", device.uri(), tags.size(),
+          attempt, e.toString());
       markGap(Quality.bad(StatusMapping.reason(code(e)), code(e), "subscription not created: " + e));
+      device.retryLater(() -> ensureCreated(client), attempt);
     }
   }
 
@@ -153,9 +171,18 @@ final class MiloSubscription implements Subscription {
     OpcUaSubscription s = new OpcUaSubscription(client, (double) options.publishingInterval().toMillis());
     s.setSubscriptionListener(new Listener());
     List<OpcUaMonitoredItem> items = new ArrayList<>(tags.size());
+    unresolved = new boolean[tags.size()];
     for (int i = 0; i < tags.size(); i++) {
       Tag tag = tags.get(i);
-      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(device.nodeId(tag, client));
+      NodeId nodeId;
+      try {
+        nodeId = device.nodeId(tag, client);
+      } catch (AddressException e) {
+        // One tag of a namespace the server lacks must not keep the others from being monitored.
+        unresolved[i] = true;
+        continue;
+      }
+      OpcUaMonitoredItem item = OpcUaMonitoredItem.newDataItem(nodeId);
       item.setSamplingInterval((double) options.samplingInterval().toMillis());
       item.setQueueSize(uint(options.queueSize()));
       item.setDiscardOldest(true);
@@ -176,16 +203,29 @@ final class MiloSubscription implements Subscription {
   private void reportFailedItems() {
     long now = device.options().nowNanos();
     SampleBatch.Builder rows = null;
+    int[] tagIndexes = new int[tags.size()];
+    for (int i = 0; i < tags.size(); i++) {
+      if (!unresolved[i]) continue;
+      if (rows == null) rows = SampleBatch.newBuilder(1).receiveTimeNanos(now);
+      Tag tag = tags.get(i);
+      log.warn("{}: tag '{}' cannot be monitored: the namespace of '{}' is not on the server", device.uri(), tag.name(),
+          tag.address());
+      tagIndexes[rows.size()] = i;
+      rows.addBad(tag, Quality.bad(Quality.Reason.CONFIG_ERROR, "namespace of '" + tag.address()
+          + "' is not on the server"), now);
+    }
     for (OpcUaMonitoredItem item : subscription.getMonitoredItems()) {
       StatusCode result = item.getCreateResult().orElse(StatusCode.GOOD);
       if (result.isGood()) continue;
       if (rows == null) rows = SampleBatch.newBuilder(1).receiveTimeNanos(now);
-      Tag tag = tags.get((Integer) item.getUserObject().orElseThrow());
+      int index = (Integer) item.getUserObject().orElseThrow();
+      tagIndexes[rows.size()] = index;
+      Tag tag = tags.get(index);
       Quality q = StatusMapping.quality(result);
       log.warn("{}: tag '{}' ({}) cannot be monitored: {}", device.uri(), tag.name(), tag.address(), q.detail());
       rows.addBad(tag, q.isBad() ? q : Quality.bad(Quality.Reason.DEVICE_ERROR, result.getValue(), q.detail()), now);
     }
-    if (rows != null) deliver(rows.build());
+    if (rows != null) deliver(rows.build(), tagIndexes);
   }
 
   /** Called when a session is active again: the next interruption is a new gap to report. */
@@ -196,10 +236,27 @@ final class MiloSubscription implements Subscription {
   /** Reports every tag BAD once per interruption, so that a gap in the data is visible, never silent. */
   void markGap(Quality quality) {
     if (closed.get() || !gapOpen.compareAndSet(false, true)) return;
-    deliver(device.allBad(tags, quality));
+    deliverAll(device.allBad(tags, quality));
   }
 
-  private void deliver(SampleBatch batch) {
+  /** Queues the batch for the listener; row r is of {@code tags.get(tagIndexes[r])}. */
+  private void deliver(SampleBatch batch, int[] tagIndexes) {
+    device.deliver(() -> {
+      if (closed.get()) return;
+      remember(batch, tagIndexes);
+      call(batch);
+    });
+  }
+
+  /** Queues a batch with a row for every tag, in the subscription's order. */
+  private void deliverAll(SampleBatch batch) {
+    int[] all = new int[tags.size()];
+    for (int i = 0; i < all.length; i++) all[i] = i;
+    deliver(batch, all);
+  }
+
+  private void call(SampleBatch batch) {
+    if (closed.get()) return;
     try {
       listener.onSamples(batch);
     } catch (RuntimeException e) {
@@ -223,11 +280,7 @@ final class MiloSubscription implements Subscription {
         Values.addRow(rows, tags.get((Integer) index), v.getValue().getValue(), StatusMapping.quality(v.getStatusCode()),
             MiloDevice.sourceTime(v, now));
       }
-      if (rows.size() > 0) {
-        SampleBatch batch = rows.build();
-        remember(batch, tagIndexes);
-        deliver(batch);
-      }
+      if (rows.size() > 0) deliver(rows.build(), tagIndexes);
     }
 
     @Override

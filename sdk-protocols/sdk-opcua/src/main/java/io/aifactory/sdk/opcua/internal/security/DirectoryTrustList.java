@@ -31,12 +31,15 @@ public final class DirectoryTrustList implements TrustListManager {
   private final Path trustedCrls;
   private final Path issuerCerts;
   private final Path issuerCrls;
+  /** A certificate pinned for one endpoint by trust on first use, trusted for that endpoint only; may be null. */
+  private final Path pin;
 
-  DirectoryTrustList(Path trustedCerts, Path trustedCrls, Path issuerCerts, Path issuerCrls) {
+  DirectoryTrustList(Path trustedCerts, Path trustedCrls, Path issuerCerts, Path issuerCrls, Path pin) {
     this.trustedCerts = trustedCerts;
     this.trustedCrls = trustedCrls;
     this.issuerCerts = issuerCerts;
     this.issuerCrls = issuerCrls;
+    this.pin = pin;
   }
 
   @Override
@@ -56,7 +59,9 @@ public final class DirectoryTrustList implements TrustListManager {
 
   @Override
   public List<X509Certificate> getTrustedCertificates() {
-    return readCerts(trustedCerts);
+    List<X509Certificate> trusted = readCerts(trustedCerts);
+    if (pin != null && Files.isRegularFile(pin)) trusted.addAll(readCertFile(pin));
+    return trusted;
   }
 
   @Override

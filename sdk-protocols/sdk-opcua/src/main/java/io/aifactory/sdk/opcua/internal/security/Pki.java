@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * issuers/certs CA certificates that may issue peer certificates
  * issuers/crl
  * rejected/     peer certificates refused; move one to trusted/certs to trust it
+ * pinned/       one certificate per server endpoint (host_port.der), pinned by trust on first use; trusted for
+ *               that endpoint only. Delete the file to accept a new certificate of that server.
  * </pre>
  */
 public final class Pki {
@@ -93,8 +95,28 @@ public final class Pki {
     return dir.resolve("rejected");
   }
 
+  /** Returns {@code pinned/}, where trust on first use keeps one certificate per server endpoint. */
+  public Path pinnedDir() {
+    return dir.resolve("pinned");
+  }
+
+  /**
+   * Returns the file that pins the certificate of the server at {@code host:port}. The endpoint, not the server's
+   * ApplicationUri, is the key: a server (or an impostor) chooses its own ApplicationUri.
+   */
+  public Path pinFile(String host, int port) {
+    String name = (host + "_" + port).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+    return pinnedDir().resolve(name + ".der");
+  }
+
+  /** Returns the trust list of {@code trusted/} and {@code issuers/}. */
   public DirectoryTrustList trustList() {
-    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir());
+    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir(), null);
+  }
+
+  /** Returns the trust list of {@code trusted/} and {@code issuers/} plus the certificate in {@code pin}, if any. */
+  public DirectoryTrustList trustList(Path pin) {
+    return new DirectoryTrustList(trustedDir(), trustedCrlDir(), issuersDir(), issuersCrlDir(), pin);
   }
 
   public CertificateQuarantine quarantine() {
@@ -107,28 +129,48 @@ public final class Pki {
   }
 
   /**
-   * Returns this application's key pair and certificate from {@code own/<name>.p12}, creating them if missing or if
-   * the stored certificate names another ApplicationUri (peers check that the URI in the certificate is the one the
-   * application announces).
+   * Returns this application's key pair and certificate for {@code applicationUri} (peers check that the URI in the
+   * certificate is the one the application announces): from {@code own/<name>.p12} if that holds a certificate for
+   * this URI or does not exist yet (then it is created), else from {@code own/<name>-<uri>.p12}. So applications
+   * with different URIs can share a PKI folder without replacing each other's certificate (and with it the
+   * certificate the servers were told to trust).
    */
   public ApplicationCertificate loadOrCreate(String name, String applicationUri, List<String> hostnames, char[] password) {
-    Path file = ownDir().resolve(name + ".p12");
-    if (Files.exists(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(in, password);
-        X509Certificate cert = (X509Certificate) ks.getCertificate(ALIAS);
-        PrivateKey key = (PrivateKey) ks.getKey(ALIAS, password);
-        String storedUri = CertificateUtil.getSanUri(cert).orElse("");
-        if (cert != null && key != null && storedUri.equals(applicationUri)) {
-          return new ApplicationCertificate(new KeyPair(cert.getPublicKey(), key), cert);
-        }
-        log.warn("{} holds a certificate for '{}', not '{}'; creating a new one", file, storedUri, applicationUri);
-      } catch (Exception e) {
-        throw new ConfigurationException("", "cannot read the application certificate " + file
-            + " (wrong key store password?): " + e.getMessage(), e);
-      }
+    Path first = ownDir().resolve(name + ".p12");
+    ApplicationCertificate own = load(first, applicationUri, password);
+    if (own != null) return own;
+    if (!Files.exists(first)) return create(first, name, applicationUri, hostnames, password);
+    String suffix = applicationUri.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "_");
+    Path file = ownDir().resolve(name + "-" + suffix + ".p12");
+    own = load(file, applicationUri, password);
+    if (own != null) return own;
+    log.info("{} holds the certificate of another ApplicationUri; using {} for '{}'", first, file, applicationUri);
+    return create(file, name, applicationUri, hostnames, password);
+  }
+
+  /** Returns the certificate in {@code file} if it exists and names {@code applicationUri}, else null. */
+  private static ApplicationCertificate load(Path file, String applicationUri, char[] password) {
+    if (!Files.exists(file)) return null;
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password);
+      X509Certificate cert = (X509Certificate) ks.getCertificate(ALIAS);
+      PrivateKey key = (PrivateKey) ks.getKey(ALIAS, password);
+      if (cert == null || key == null || !CertificateUtil.getSanUri(cert).orElse("").equals(applicationUri)) return null;
+      return new ApplicationCertificate(new KeyPair(cert.getPublicKey(), key), cert, derFile(file));
+    } catch (Exception e) {
+      throw new ConfigurationException("", "cannot read the application certificate " + file
+          + " (wrong key store password?): " + e.getMessage(), e);
     }
+  }
+
+  private static Path derFile(Path p12) {
+    String n = p12.getFileName().toString();
+    return p12.resolveSibling(n.substring(0, n.length() - ".p12".length()) + ".der");
+  }
+
+  private ApplicationCertificate create(Path file, String name, String applicationUri, List<String> hostnames,
+      char[] password) {
     try {
       KeyPair keyPair = SelfSignedCertificateGenerator.generateRsaKeyPair(2048);
       SelfSignedCertificateBuilder builder = new SelfSignedCertificateBuilder(keyPair)
@@ -148,9 +190,9 @@ public final class Pki {
         ks.store(out, password);
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      Files.write(ownDir().resolve(name + ".der"), cert.getEncoded());
+      Files.write(derFile(file), cert.getEncoded());
       log.info("created application certificate {} for {}", file, applicationUri);
-      return new ApplicationCertificate(keyPair, cert);
+      return new ApplicationCertificate(keyPair, cert, derFile(file));
     } catch (Exception e) {
       throw new ConfigurationException("", "cannot create the application certificate " + file + ": " + e, e);
     }
@@ -177,10 +219,17 @@ public final class Pki {
   public static final class ApplicationCertificate {
     private final KeyPair keyPair;
     private final X509Certificate certificate;
+    private final Path derFile;
 
-    ApplicationCertificate(KeyPair keyPair, X509Certificate certificate) {
+    ApplicationCertificate(KeyPair keyPair, X509Certificate certificate, Path derFile) {
       this.keyPair = keyPair;
       this.certificate = certificate;
+      this.derFile = derFile;
+    }
+
+    /** Returns the file with the certificate alone (DER), for a peer's trust list. */
+    public Path derFile() {
+      return derFile;
     }
 
     public KeyPair keyPair() {
