@@ -46,9 +46,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Modbus device: one connection, used by one I/O thread that runs every request in turn (so requests are
- * serialised and need no locks), plus one scheduler thread for poll ticks and reconnect timers. Poll ticks stay
- * on time while the I/O thread waits on the network: a tick that finds the device disconnected delivers BAD
- * (DISCONNECTED) samples at once, and a tick that finds the previous poll still running is counted as an overrun.
+ * serialised and need no locks), plus one scheduler thread for poll ticks and reconnect timers, plus one callback
+ * thread. Poll ticks stay on time while the I/O thread waits on the network: a tick that finds the device
+ * disconnected delivers BAD (DISCONNECTED) samples at once, and a tick that finds the previous poll still running is
+ * counted as an overrun.
+ *
+ * <p>No user code runs on the I/O or the scheduler thread: sample batches, state changes and the completion of
+ * {@link #whenConnected()} are handed to the callback thread, in the order they happened. A listener that blocks on
+ * {@link #read} or {@link #write} therefore only delays later callbacks, never the requests it waits for.
  */
 public final class ModbusDevice implements Device {
   private static final Logger log = LoggerFactory.getLogger(ModbusDevice.class);
@@ -68,9 +73,19 @@ public final class ModbusDevice implements Device {
   private final Map<List<Tag>, ReadPlan> plans = new ConcurrentHashMap<>();
   private volatile ReadPlan recentPlan;
   private volatile boolean closed;
+  /**
+   * The connection's state as the I/O thread sees it, which {@link #read}, {@link #write} and {@link #state} use;
+   * the tracker (listeners) and {@code connected} (whenConnected) follow it on the callback thread.
+   */
+  private volatile ConnectionState state = ConnectionState.CONNECTING;
+  private final Object stateLock = new Object();
+  private CompletableFuture<Void> connected = new CompletableFuture<>();
   private ThreadPoolExecutor io;
   private volatile Thread ioThread;
   private ScheduledThreadPoolExecutor scheduler;
+  /** Runs listeners and whenConnected dependents, one at a time, in the order the I/O and scheduler threads hand them over. */
+  private ThreadPoolExecutor callbacks;
+  private volatile Thread callbackThread;
 
   // I/O thread only
   private final byte[] request = new byte[260];
@@ -123,6 +138,12 @@ public final class ModbusDevice implements Device {
     io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = ioFactory.newThread(r);
       ioThread = t;
+      return t;
+    });
+    ThreadFactory callbackFactory = daemon("modbus-callback " + name);
+    callbacks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = callbackFactory.newThread(r);
+      callbackThread = t;
       return t;
     });
     scheduler = new ScheduledThreadPoolExecutor(1, daemon("modbus-poll " + name));
@@ -215,7 +236,7 @@ public final class ModbusDevice implements Device {
     } catch (AddressException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (tracker.state() != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
+    if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     CompletableFuture<SampleBatch> f = new CompletableFuture<>();
     submit(f, () -> f.complete(execute(plan)));
     return f;
@@ -229,7 +250,7 @@ public final class ModbusDevice implements Device {
   }
 
   boolean isConnected() {
-    return tracker.state() == ConnectionState.CONNECTED;
+    return state == ConnectionState.CONNECTED;
   }
 
   /** Runs one read cycle of {@code plan}; I/O thread only. */
@@ -516,7 +537,7 @@ public final class ModbusDevice implements Device {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (tracker.state() != ConnectionState.CONNECTED) {
+    if (state != ConnectionState.CONNECTED) {
       return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -718,7 +739,7 @@ public final class ModbusDevice implements Device {
       transport = t;
       watched = t;
       attempts = 0;
-      tracker.transition(ConnectionState.CONNECTED, null);
+      transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
       t.close();
       attempts++;
@@ -734,8 +755,40 @@ public final class ModbusDevice implements Device {
     transport = null;
     watched = null;
     attempts = 1;
-    tracker.transition(ConnectionState.DISCONNECTED, cause);
+    transition(ConnectionState.DISCONNECTED, cause);
     scheduleReconnect();
+  }
+
+  /**
+   * Changes the state at once, and tells the listeners and completes whenConnected on the callback thread, in the
+   * order the changes happened.
+   */
+  private void transition(ConnectionState next, Throwable cause) {
+    CompletableFuture<Void> toComplete = null;
+    synchronized (stateLock) {
+      if (closed || state == next || state == ConnectionState.CLOSED) return; // close() moves to CLOSED itself
+      state = next;
+      if (next == ConnectionState.CONNECTED) {
+        toComplete = connected;
+      } else if (connected.isDone()) {
+        connected = new CompletableFuture<>();
+      }
+    }
+    CompletableFuture<Void> c = toComplete;
+    runCallback(() -> {
+      tracker.transition(next, cause);
+      if (c != null) c.complete(null);
+    });
+  }
+
+  /** Runs {@code r} on the callback thread; returns false if the device is closing. */
+  boolean runCallback(Runnable r) {
+    try {
+      callbacks.execute(r);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
   }
 
   private void scheduleReconnect() {
@@ -750,12 +803,15 @@ public final class ModbusDevice implements Device {
 
   @Override
   public ConnectionState state() {
-    return tracker.state();
+    return state;
   }
 
   @Override
   public CompletableFuture<Void> whenConnected() {
-    return tracker.whenConnected();
+    synchronized (stateLock) {
+      // A copy, so a caller cannot complete ours; its dependents still run where ours completes: the callback thread.
+      return connected.copy();
+    }
   }
 
   @Override
@@ -770,8 +826,13 @@ public final class ModbusDevice implements Device {
 
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
+    CompletableFuture<Void> notConnected;
+    synchronized (stateLock) {
+      if (closed) return;
+      closed = true;
+      state = ConnectionState.CLOSED;
+      notConnected = connected;
+    }
     for (PollingSubscription s : subscriptions) s.close();
     scheduler.shutdownNow();
     List<Runnable> pending = new ArrayList<>();
@@ -784,23 +845,41 @@ public final class ModbusDevice implements Device {
       transport = null;
     });
     io.shutdown();
-    if (Thread.currentThread() == ioThread) {
-      // Closed from a listener on the I/O thread: it cannot wait for itself; it ends when this task returns.
-      tracker.transition(ConnectionState.CLOSED, null);
-      return;
+    if (Thread.currentThread() != ioThread) {
+      try {
+        if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
+      } catch (InterruptedException e) {
+        io.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
+    closeCallbacks(notConnected);
+  }
+
+  /**
+   * Tells the listeners CLOSED after the callbacks already handed over, then lets the callback thread end. Closed
+   * from a callback, it cannot wait for itself; if a callback is stuck, CLOSED is reported from here.
+   */
+  private void closeCallbacks(CompletableFuture<Void> notConnected) {
+    Runnable tell = () -> {
+      tracker.transition(ConnectionState.CLOSED, null);
+      notConnected.completeExceptionally(new DeviceException(uri + " was closed"));
+    };
+    boolean onCallbackThread = Thread.currentThread() == callbackThread;
+    if (onCallbackThread || !runCallback(tell)) tell.run();
+    callbacks.shutdown();
+    if (onCallbackThread) return;
     try {
-      if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
+      if (callbacks.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) return;
     } catch (InterruptedException e) {
-      io.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    tracker.transition(ConnectionState.CLOSED, null);
+    tell.run(); // a callback is stuck: report CLOSED out of turn rather than never
   }
 
   @Override
   public String toString() {
-    return "ModbusDevice{" + uri + ", " + tracker.state() + "}";
+    return "ModbusDevice{" + uri + ", " + state + "}";
   }
 
   /** A caller's operation on the I/O thread, whose future fails rather than hangs if the device closes first. */

@@ -43,7 +43,7 @@ final class PollingSubscription implements Subscription {
   private volatile ScheduledFuture<?> next;
   private long startNanos;
   private long tick;
-  // delivery state, touched by one delivering thread at a time (the poll or the tick that owns `running`)
+  // delivery state, touched only on the device's callback thread
   private final double[] lastValue;
   private final Quality[] lastQuality;
   private final long[] lastReported;
@@ -81,11 +81,7 @@ final class PollingSubscription implements Subscription {
     if (!running.compareAndSet(false, true)) {
       overruns.incrementAndGet();
     } else if (!device.isConnected()) {
-      try {
-        deliver(device.badBatch(plan, device.disconnectedQuality()));
-      } finally {
-        running.set(false);
-      }
+      handOver(device.badBatch(plan, device.disconnectedQuality()));
     } else if (!device.submitPoll(this::poll)) {
       running.set(false);
     }
@@ -93,17 +89,37 @@ final class PollingSubscription implements Subscription {
   }
 
   private void poll() {
+    SampleBatch batch = null;
     try {
-      if (closed) return;
-      ReadPlan p = plan;
-      if (p.holesVersion != device.holesVersion()) plan = p = device.newPlan(tags);
-      SampleBatch batch = device.execute(p);
-      deliver(batch);
+      if (!closed) {
+        ReadPlan p = plan;
+        if (p.holesVersion != device.holesVersion()) plan = p = device.newPlan(tags);
+        batch = device.execute(p);
+      }
     } catch (RuntimeException e) {
       log.warn("poll of {} on {} failed", tags.size() + " tags", device.uri(), e);
-    } finally {
-      running.set(false);
     }
+    if (batch == null) {
+      running.set(false);
+    } else {
+      handOver(batch);
+    }
+  }
+
+  /**
+   * Delivers {@code batch} on the device's callback thread, never on the I/O or scheduler thread, so a listener that
+   * reads or writes the device cannot block the requests it waits for. The poll counts as running until the listener
+   * returned: a slow listener makes later ticks overruns instead of an ever-growing queue of batches.
+   */
+  private void handOver(SampleBatch batch) {
+    boolean accepted = device.runCallback(() -> {
+      try {
+        deliver(batch);
+      } finally {
+        running.set(false);
+      }
+    });
+    if (!accepted) running.set(false);
   }
 
   private void scheduleNext() {
