@@ -85,4 +85,18 @@ class ModbusDriverCallbackTest {
     }
     for (SampleBatch b : nested) assertTrue(b.allGood(), "read inside a listener: " + b);
   }
+
+  @Test
+  void shouldCloseFromASampleListener() {
+    startPlc();
+    device = Devices.open(plc.uri(), options());
+    device.whenConnected().orTimeout(10, TimeUnit.SECONDS).join();
+    CompletableFuture<ConnectionState> closedFromListener = new CompletableFuture<>();
+    device.subscribe(TAGS, SubscriptionOptions.every(Duration.ofMillis(20)), batch -> {
+      device.close();
+      closedFromListener.complete(device.state());
+    });
+    assertEquals(ConnectionState.CLOSED, closedFromListener.orTimeout(10, TimeUnit.SECONDS).join());
+    Await.until("the PLC sees the connection closed", () -> plc.openConnections() == 0);
+  }
 }

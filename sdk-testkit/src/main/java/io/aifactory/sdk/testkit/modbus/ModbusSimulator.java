@@ -265,6 +265,11 @@ public final class ModbusSimulator implements SimulatedServer {
     return connections.get();
   }
 
+  /** Returns how many client connections are open now (a client that closed its socket is no longer counted). */
+  public int openConnections() {
+    return clients.size();
+  }
+
   @Override
   public void dropConnections() {
     synchronized (connectionLock) {

@@ -94,6 +94,8 @@ public final class ModbusDevice implements Device {
   /** The transport in use and when its current exchange began (0 when idle), for the watchdog. */
   private volatile Transport watched;
   private volatile long exchangeStartedNanos;
+  /** A transport whose connect() is under way, for close(). */
+  private volatile Transport connecting;
   private int attempts;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
@@ -734,13 +736,21 @@ public final class ModbusDevice implements Device {
   private void connect() {
     if (closed || transport != null) return;
     Transport t = transports.get();
+    connecting = t;
     try {
       t.connect();
+      if (closed) {
+        // close() ran while we connected and may have missed t
+        t.close();
+        return;
+      }
       transport = t;
       watched = t;
+      connecting = null;
       attempts = 0;
       transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
+      connecting = null;
       t.close();
       attempts++;
       log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
@@ -834,22 +844,24 @@ public final class ModbusDevice implements Device {
       notConnected = connected;
     }
     for (PollingSubscription s : subscriptions) s.close();
-    scheduler.shutdownNow();
-    List<Runnable> pending = new ArrayList<>();
-    io.getQueue().drainTo(pending);
-    for (Runnable r : pending) {
+    // Cancels poll ticks, reconnect timers and the watchdog; no interrupt, as close() may run on any thread.
+    scheduler.shutdown();
+    // Close the connection from here rather than queue that behind a request the PLC may never answer: the request
+    // in progress fails at once and the socket or serial port is free when close() returns. A connection still
+    // being made is closed too (connecting is read first: connect() clears it only after publishing watched).
+    Transport c = connecting;
+    if (c != null) c.close();
+    Transport t = watched;
+    if (t != null) t.close();
+    for (Runnable r : io.shutdownNow()) {
       if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
     }
-    runOnIo(() -> {
-      if (transport != null) transport.close();
-      transport = null;
-    });
-    io.shutdown();
     if (Thread.currentThread() != ioThread) {
       try {
-        if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
+        if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+          log.warn("{}: the I/O thread did not stop after the connection was closed", uri);
+        }
       } catch (InterruptedException e) {
-        io.shutdownNow();
         Thread.currentThread().interrupt();
       }
     }
