@@ -288,7 +288,7 @@ public final class ModbusDevice implements Device {
       return;
     }
     try {
-      fetch(span.unit, span.table, span.start, span.count, span.limit, span.buffer, 0);
+      fetch(span.unit, span.table, span.start, span.count, span.chunk, span.buffer, 0);
       mark(plan, span.items, null);
     } catch (ModbusDeviceException e) {
       handleRefusal(plan, span, e);
@@ -300,15 +300,19 @@ public final class ModbusDevice implements Device {
 
   /**
    * A span was answered with an exception. ILLEGAL_DATA_ADDRESS for a merged span: read its tags one by one and
-   * remember the hole. ILLEGAL_DATA_VALUE for a merged span: the device takes fewer registers (or bits) per request
-   * than planned, so halve the limit for later plans and read this span's tags one by one. Anything else: its tags
-   * are BAD with the code.
+   * remember the hole. ILLEGAL_DATA_VALUE for a request of several elements (a merged span, or a chunk of an array):
+   * the device takes fewer registers (or bits) per request than planned, so halve the limit for later plans (never
+   * below one element) and read this span's tags again one by one. A request of one element refused says nothing
+   * about the limit. Anything else: its tags are BAD with the code.
    */
   private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
     boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
-    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.count > 1) {
-      lowerLimit(span);
-      if (merged) {
+    // A request of one element that is refused says nothing about the device's limit; one of several elements may.
+    int widest = 1;
+    for (int i : span.items) widest = Math.max(widest, RequestPlanner.elementWidth(plan.addresses[i]));
+    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.chunk > widest) {
+      lowerLimit(span, widest);
+      if ((span.table.isBits() ? bitLimit : registerLimit) < span.chunk) {
         splitAndRetry(plan, span, false);
         return;
       }
@@ -383,8 +387,9 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  private void lowerLimit(ReadPlan.Span span) {
-    int lowered = Math.max(1, Math.min(span.count, span.limit) / 2);
+  /** Halves the limit below the refused request's size, never below {@code floor} (the span's widest element). */
+  private void lowerLimit(ReadPlan.Span span, int floor) {
+    int lowered = Math.max(floor, span.chunk / 2);
     if (span.table.isBits()) {
       if (lowered >= bitLimit) return;
       bitLimit = lowered;
@@ -408,7 +413,8 @@ public final class ModbusDevice implements Device {
         continue;
       }
       try {
-        fetch(span.unit, span.table, a.offset(), a.width(), limit, span.buffer, a.offset() - span.start);
+        int chunk = RequestPlanner.chunk(a.width(), limit, RequestPlanner.elementWidth(a));
+        fetch(span.unit, span.table, a.offset(), a.width(), chunk, span.buffer, a.offset() - span.start);
         plan.scratch[i] = null;
       } catch (ModbusDeviceException e) {
         plan.scratch[i] = deviceError(e);
@@ -450,12 +456,12 @@ public final class ModbusDevice implements Device {
 
   /**
    * Reads {@code count} registers or bits from {@code start} into {@code dest} at register or bit index
-   * {@code destIndex}, in requests of at most {@code limit}.
+   * {@code destIndex}, in requests of {@code chunk} (the last may be shorter); see {@link RequestPlanner#chunk}.
    */
-  private void fetch(int unit, ModbusTable table, int start, int count, int limit, byte[] dest, int destIndex)
+  private void fetch(int unit, ModbusTable table, int start, int count, int chunk, byte[] dest, int destIndex)
       throws IOException {
-    for (int done = 0; done < count; done += limit) {
-      int n = Math.min(limit, count - done);
+    for (int done = 0; done < count; done += chunk) {
+      int n = Math.min(chunk, count - done);
       int len = transact(unit, readRequest(table, start + done, n), describe(table, start + done, n));
       copyReadReply(len, unit, table, start + done, n, dest, destIndex + done);
     }
@@ -659,7 +665,8 @@ public final class ModbusDevice implements Device {
   private void verify(int unit, Tag tag, ModbusAddress a, byte[] image, String what) throws IOException {
     int width = a.width();
     byte[] back = new byte[a.table().isBits() ? (width + 7) / 8 + 1 : width * 2];
-    fetch(unit, a.table(), a.offset(), width, a.table().isBits() ? settings.maxBits : settings.maxRegisters, back, 0);
+    int limit = a.table().isBits() ? bitLimit : registerLimit;
+    fetch(unit, a.table(), a.offset(), width, RequestPlanner.chunk(width, limit, RequestPlanner.elementWidth(a)), back, 0);
     boolean same = true;
     if (a.table().isBits()) {
       for (int i = 0; i < width; i++) same &= ModbusCodec.bit(back, i) == ModbusCodec.bit(image, i);
