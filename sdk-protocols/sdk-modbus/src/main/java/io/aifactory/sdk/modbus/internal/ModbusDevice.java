@@ -742,9 +742,10 @@ public final class ModbusDevice implements Device {
 
   private void connect() {
     if (closed || transport != null) return;
-    Transport t = transports.get();
-    connecting = t;
+    Transport t = null;
     try {
+      t = transports.get();
+      connecting = t;
       t.connect();
       if (closed) {
         // close() ran while we connected and may have missed t
@@ -757,12 +758,30 @@ public final class ModbusDevice implements Device {
       attempts = 0;
       transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
-      connecting = null;
-      t.close();
-      attempts++;
-      log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
-      scheduleReconnect();
+      failedAttempt(t, e);
+    } catch (Throwable e) {
+      // An Error here is usually the environment (jSerialComm's native library missing: UnsatisfiedLinkError, then
+      // NoClassDefFoundError). Say so, and keep retrying: ending this task without a retry would leave the device
+      // CONNECTING forever with no reason given.
+      log.warn("{}: connection attempt {} failed with {}", uri, attempts + 1, e.toString(), e);
+      transition(ConnectionState.DISCONNECTED, e);
+      failedAttempt(t, e);
+      if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
     }
+  }
+
+  private void failedAttempt(Transport t, Throwable e) {
+    connecting = null;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (RuntimeException closeFailed) {
+        e.addSuppressed(closeFailed);
+      }
+    }
+    attempts++;
+    log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
+    scheduleReconnect();
   }
 
   /** Drops the connection after a failure; I/O thread only. */
