@@ -97,6 +97,9 @@ public final class ModbusDevice implements Device {
   /** A transport whose connect() is under way, for close(). */
   private volatile Transport connecting;
   private int attempts;
+  /** The device answered ILLEGAL_FUNCTION to FC22 (mask write) or FC06 (write single register): avoid them. */
+  private boolean noMaskWrite;
+  private boolean noSingleWrite;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
     this(settings, options, transportFactory(settings));
@@ -611,34 +614,72 @@ public final class ModbusDevice implements Device {
     }
   }
 
+  /**
+   * Writes registers: one with FC06 and more with FC16, or all with FC16 under {@code writeFunction=fc16} or once the
+   * device answered FC06 with ILLEGAL_FUNCTION. A bit of a register with FC22, which changes it atomically on the
+   * device; under {@code writeFunction=fc16}, or once the device answered FC22 with ILLEGAL_FUNCTION, by reading the
+   * register and writing it back, which is not atomic: a change the PLC makes to another bit of that register in
+   * between is lost.
+   */
   private void writeRegisters(int unit, ModbusAddress a, byte[] image, String what) throws IOException {
     int addr = a.offset();
     if (a.bit() >= 0) {
-      // FC22 changes one bit atomically on the device, where read-modify-write could lose a concurrent change.
-      int and = ~(1 << a.bit()) & 0xffff;
-      int or = ((((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit() & 1) << a.bit();
-      request[0] = 22;
-      request[1] = (byte) (addr >> 8);
-      request[2] = (byte) addr;
-      request[3] = (byte) (and >> 8);
-      request[4] = (byte) and;
-      request[5] = (byte) (or >> 8);
-      request[6] = (byte) or;
-      checkEcho(transact(unit, 7, what), 7, unit, what);
+      int bit = ((((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit()) & 1;
+      if (!settings.fc16Writes && !noMaskWrite) {
+        try {
+          maskWrite(unit, addr, a.bit(), bit, what);
+          return;
+        } catch (ModbusDeviceException e) {
+          if (e.code() != ModbusExceptionCode.ILLEGAL_FUNCTION.code()) throw e;
+          noMaskWrite = true;
+          log.info("{} does not support FC22 (mask write register); writing bits of registers by read-modify-write from now on", uri);
+        }
+      }
+      byte[] word = new byte[2];
+      fetch(unit, ModbusTable.HOLDING_REGISTER, addr, 1, 1, word, 0);
+      int v = ((word[0] & 0xff) << 8) | (word[1] & 0xff);
+      v = bit != 0 ? v | (1 << a.bit()) : v & ~(1 << a.bit());
+      word[0] = (byte) (v >> 8);
+      word[1] = (byte) v;
+      writeWords(unit, addr, word, 1, 1, what);
       return;
     }
-    int count = a.width();
-    if (count == 1) {
+    writeWords(unit, addr, image, a.width(), RequestPlanner.elementWidth(a), what);
+  }
+
+  private void maskWrite(int unit, int addr, int bit, int value, String what) throws IOException {
+    int and = ~(1 << bit) & 0xffff;
+    int or = value << bit;
+    request[0] = 22;
+    request[1] = (byte) (addr >> 8);
+    request[2] = (byte) addr;
+    request[3] = (byte) (and >> 8);
+    request[4] = (byte) and;
+    request[5] = (byte) (or >> 8);
+    request[6] = (byte) or;
+    checkEcho(transact(unit, 7, what), 7, unit, what);
+  }
+
+  /** Writes {@code count} registers; a value written in several requests is split only between its elements. */
+  private void writeWords(int unit, int addr, byte[] image, int count, int step, String what) throws IOException {
+    if (count == 1 && !settings.fc16Writes && !noSingleWrite) {
       request[0] = 6;
       request[1] = (byte) (addr >> 8);
       request[2] = (byte) addr;
       request[3] = image[0];
       request[4] = image[1];
-      checkEcho(transact(unit, 5, what), 5, unit, what);
-      return;
+      try {
+        checkEcho(transact(unit, 5, what), 5, unit, what);
+        return;
+      } catch (ModbusDeviceException e) {
+        if (e.code() != ModbusExceptionCode.ILLEGAL_FUNCTION.code()) throw e;
+        noSingleWrite = true;
+        log.info("{} does not support FC06 (write single register); writing single registers with FC16 from now on", uri);
+      }
     }
-    for (int done = 0; done < count; done += 123) {
-      int n = Math.min(123, count - done);
+    int chunk = RequestPlanner.chunk(count, 123, step);
+    for (int done = 0; done < count; done += chunk) {
+      int n = Math.min(chunk, count - done);
       int at = addr + done;
       request[0] = 16;
       request[1] = (byte) (at >> 8);
