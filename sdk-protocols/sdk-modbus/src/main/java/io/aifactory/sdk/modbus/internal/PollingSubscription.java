@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
  * previous ticks cost. A tick that finds the previous poll still running is an overrun, counted and skipped, so
  * nothing queues up behind a slow device.
  *
+ * <p>An overrun delivers no row of its own, on purpose: it is not a missed value. The poll still running reads the
+ * tags after the skipped tick was due, so its batch is the freshest answer for that tick too: GOOD if the PLC
+ * answers, BAD(TIMEOUT) or BAD(DISCONNECTED) if it does not. The silence between batches is therefore at most one
+ * request timeout per request of the plan (or the watchdog's limit, for a transport that ignores its timeout), and
+ * ends with BAD rows if the PLC is gone; a tick that finds the device disconnected delivers BAD(DISCONNECTED) at once.
+ * Rows for skipped ticks would only repeat that batch, or call a slow but healthy PLC BAD. A poll counts as running
+ * until its listener returned, so a slow listener also shows as overruns.
+ *
  * <p>Delivery: a tag without a deadband is reported every poll (so every change is seen). A tag with a deadband is
  * reported when it moved by more than the deadband since it was last reported, when its quality changed, when the
  * heartbeat is due, and always when BAD. A poll with nothing to report delivers nothing.
