@@ -844,10 +844,13 @@ public final class ModbusDevice implements Device {
     CompletableFuture<Void> toComplete = null;
     synchronized (stateLock) {
       if (closed || state == next || state == ConnectionState.CLOSED) return; // close() moves to CLOSED itself
+      ConnectionState previous = state;
       state = next;
       if (next == ConnectionState.CONNECTED) {
         toComplete = connected;
-      } else if (connected.isDone()) {
+      } else if (previous == ConnectionState.CONNECTED) {
+        // The old future is promised to complete (maybe not yet: the callback thread may be behind), so callers
+        // from now on wait for the next connection.
         connected = new CompletableFuture<>();
       }
     }
@@ -913,6 +916,10 @@ public final class ModbusDevice implements Device {
     for (PollingSubscription s : subscriptions) s.close();
     // Cancels poll ticks, reconnect timers and the watchdog; no interrupt, as close() may run on any thread.
     scheduler.shutdown();
+    // Take the queued requests first, so none starts on the connection closed below; they fail as closed.
+    for (Runnable r : io.shutdownNow()) {
+      if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
+    }
     // Close the connection from here rather than queue that behind a request the PLC may never answer: the request
     // in progress fails at once and the socket or serial port is free when close() returns. A connection still
     // being made is closed too (connecting is read first: connect() clears it only after publishing watched).
@@ -920,9 +927,6 @@ public final class ModbusDevice implements Device {
     if (c != null) c.close();
     Transport t = watched;
     if (t != null) t.close();
-    for (Runnable r : io.shutdownNow()) {
-      if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
-    }
     if (Thread.currentThread() != ioThread) {
       try {
         if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
