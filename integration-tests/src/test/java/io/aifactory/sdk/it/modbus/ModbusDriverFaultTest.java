@@ -107,6 +107,7 @@ class ModbusDriverFaultTest {
     assertInstanceOf(DeviceException.class, read.getCause());
     closing.orTimeout(10, TimeUnit.SECONDS).join();
     assertEquals(ConnectionState.CLOSED, device.state());
+    assertEquals(ConnectionState.CLOSED, states.get(states.size() - 1), "listeners heard CLOSED last, before close() returned: " + states);
     Await.until("the PLC sees the connection closed", () -> plc.openConnections() == 0);
   }
 
