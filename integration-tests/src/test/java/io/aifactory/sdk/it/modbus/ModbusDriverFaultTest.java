@@ -23,6 +23,7 @@ import io.aifactory.sdk.testkit.modbus.MalformedReply;
 import io.aifactory.sdk.testkit.modbus.ModbusSimulator;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,27 @@ class ModbusDriverFaultTest {
     assertInstanceOf(DeviceTimeoutException.class, write.getCause());
     plc.stall(false);
     awaitGoodRead();
+  }
+
+  @ParameterizedTest(name = "rtuOverTcp={0}")
+  @ValueSource(booleans = {false, true})
+  void shouldReleaseTheConnectionAndFailPendingWorkWhenClosedWhileThePlcStalls(boolean rtuOverTcp) {
+    // A request timeout far beyond the await deadline: close() must not wait for the stalled request to time out.
+    open(rtuOverTcp, "&timeout=60000");
+    Await.until("one open connection", () -> plc.openConnections() == 1);
+    plc.stall(true);
+    CompletableFuture<Void> inFlight = device.write(COUNT, 9);
+    CompletableFuture<SampleBatch> queued = device.read(TAGS);
+    Await.until("the PLC has the write", () -> plc.requestCount(6) > 0);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(device::close);
+    CompletionException write = assertThrows(CompletionException.class, () -> inFlight.orTimeout(10, TimeUnit.SECONDS).join());
+    assertInstanceOf(DeviceException.class, write.getCause());
+    CompletionException read = assertThrows(CompletionException.class, () -> queued.orTimeout(10, TimeUnit.SECONDS).join());
+    assertInstanceOf(DeviceException.class, read.getCause());
+    closing.orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(ConnectionState.CLOSED, device.state());
+    assertEquals(ConnectionState.CLOSED, states.get(states.size() - 1), "listeners heard CLOSED last, before close() returned: " + states);
+    Await.until("the PLC sees the connection closed", () -> plc.openConnections() == 0);
   }
 
   @Test

@@ -65,6 +65,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final List<Tag> tags;
   private final List<RecordedWrite> writes = new CopyOnWriteArrayList<>();
   private final List<InjectedException> exceptions = new CopyOnWriteArrayList<>();
+  private final Set<Integer> refusedFunctionCodes = ConcurrentHashMap.newKeySet();
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
@@ -274,6 +275,11 @@ public final class ModbusSimulator implements SimulatedServer {
     return connections.get();
   }
 
+  /** Returns how many client connections are open now (a client that closed its socket is no longer counted). */
+  public int openConnections() {
+    return clients.size();
+  }
+
   @Override
   public void dropConnections() {
     synchronized (connectionLock) {
@@ -316,8 +322,18 @@ public final class ModbusSimulator implements SimulatedServer {
     exception(e.unit.id, e.address.table(), e.address.offset(), e.address.width(), code);
   }
 
+  /**
+   * Answers every request with function code {@code functionCode} (e.g. 6 or 22) with ILLEGAL_FUNCTION, as a
+   * gateway that lacks it does, until {@link #clearExceptions()}.
+   */
+  public void refuseFunctionCode(int functionCode) {
+    if (functionCode < 1 || functionCode > 127) throw new IllegalArgumentException("functionCode not in 1..127: " + functionCode);
+    refusedFunctionCodes.add(functionCode);
+  }
+
   public void clearExceptions() {
     exceptions.clear();
+    refusedFunctionCodes.clear();
   }
 
   /** Breaks every reply the way {@code mode} says, until set back to {@link MalformedReply#NONE}. */
@@ -466,6 +482,7 @@ public final class ModbusSimulator implements SimulatedServer {
     int fc = pdu[0] & 0xff;
     Unit u = units.get(unitId);
     if (u == null) return error(fc, ModbusExceptionCode.GATEWAY_TARGET_DEVICE_FAILED_TO_RESPOND.code());
+    if (refusedFunctionCodes.contains(fc)) return error(fc, ModbusExceptionCode.ILLEGAL_FUNCTION.code());
     if (pdu.length < 5) return error(fc, ModbusExceptionCode.ILLEGAL_DATA_VALUE.code());
     int address = word(pdu, 1);
     int second = word(pdu, 3);

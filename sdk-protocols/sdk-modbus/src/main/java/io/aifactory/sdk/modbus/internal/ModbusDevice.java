@@ -46,9 +46,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Modbus device: one connection, used by one I/O thread that runs every request in turn (so requests are
- * serialised and need no locks), plus one scheduler thread for poll ticks and reconnect timers. Poll ticks stay
- * on time while the I/O thread waits on the network: a tick that finds the device disconnected delivers BAD
- * (DISCONNECTED) samples at once, and a tick that finds the previous poll still running is counted as an overrun.
+ * serialised and need no locks), plus one scheduler thread for poll ticks and reconnect timers, plus one callback
+ * thread. Poll ticks stay on time while the I/O thread waits on the network: a tick that finds the device
+ * disconnected delivers BAD (DISCONNECTED) samples at once, and a tick that finds the previous poll still running is
+ * counted as an overrun.
+ *
+ * <p>No user code runs on the I/O or the scheduler thread: sample batches, state changes and the completion of
+ * {@link #whenConnected()} are handed to the callback thread, in the order they happened. A listener that blocks on
+ * {@link #read} or {@link #write} therefore only delays later callbacks, never the requests it waits for.
  */
 public final class ModbusDevice implements Device {
   private static final Logger log = LoggerFactory.getLogger(ModbusDevice.class);
@@ -68,9 +73,19 @@ public final class ModbusDevice implements Device {
   private final Map<List<Tag>, ReadPlan> plans = new ConcurrentHashMap<>();
   private volatile ReadPlan recentPlan;
   private volatile boolean closed;
+  /**
+   * The connection's state as the I/O thread sees it, which {@link #read}, {@link #write} and {@link #state} use;
+   * the tracker (listeners) and {@code connected} (whenConnected) follow it on the callback thread.
+   */
+  private volatile ConnectionState state = ConnectionState.CONNECTING;
+  private final Object stateLock = new Object();
+  private CompletableFuture<Void> connected = new CompletableFuture<>();
   private ThreadPoolExecutor io;
   private volatile Thread ioThread;
   private ScheduledThreadPoolExecutor scheduler;
+  /** Runs listeners and whenConnected dependents, one at a time, in the order the I/O and scheduler threads hand them over. */
+  private ThreadPoolExecutor callbacks;
+  private volatile Thread callbackThread;
 
   // I/O thread only
   private final byte[] request = new byte[260];
@@ -79,7 +94,12 @@ public final class ModbusDevice implements Device {
   /** The transport in use and when its current exchange began (0 when idle), for the watchdog. */
   private volatile Transport watched;
   private volatile long exchangeStartedNanos;
+  /** A transport whose connect() is under way, for close(). */
+  private volatile Transport connecting;
   private int attempts;
+  /** The device answered ILLEGAL_FUNCTION to FC22 (mask write) or FC06 (write single register): avoid them. */
+  private boolean noMaskWrite;
+  private boolean noSingleWrite;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
     this(settings, options, transportFactory(settings));
@@ -123,6 +143,12 @@ public final class ModbusDevice implements Device {
     io = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
       Thread t = ioFactory.newThread(r);
       ioThread = t;
+      return t;
+    });
+    ThreadFactory callbackFactory = daemon("modbus-callback " + name);
+    callbacks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = callbackFactory.newThread(r);
+      callbackThread = t;
       return t;
     });
     scheduler = new ScheduledThreadPoolExecutor(1, daemon("modbus-poll " + name));
@@ -215,7 +241,7 @@ public final class ModbusDevice implements Device {
     } catch (AddressException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (tracker.state() != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
+    if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     CompletableFuture<SampleBatch> f = new CompletableFuture<>();
     submit(f, () -> f.complete(execute(plan)));
     return f;
@@ -229,7 +255,7 @@ public final class ModbusDevice implements Device {
   }
 
   boolean isConnected() {
-    return tracker.state() == ConnectionState.CONNECTED;
+    return state == ConnectionState.CONNECTED;
   }
 
   /** Runs one read cycle of {@code plan}; I/O thread only. */
@@ -265,7 +291,7 @@ public final class ModbusDevice implements Device {
       return;
     }
     try {
-      fetch(span.unit, span.table, span.start, span.count, span.limit, span.buffer, 0);
+      fetch(span.unit, span.table, span.start, span.count, span.chunk, span.buffer, 0);
       mark(plan, span.items, null);
     } catch (ModbusDeviceException e) {
       handleRefusal(plan, span, e);
@@ -277,15 +303,19 @@ public final class ModbusDevice implements Device {
 
   /**
    * A span was answered with an exception. ILLEGAL_DATA_ADDRESS for a merged span: read its tags one by one and
-   * remember the hole. ILLEGAL_DATA_VALUE for a merged span: the device takes fewer registers (or bits) per request
-   * than planned, so halve the limit for later plans and read this span's tags one by one. Anything else: its tags
-   * are BAD with the code.
+   * remember the hole. ILLEGAL_DATA_VALUE for a request of several elements (a merged span, or a chunk of an array):
+   * the device takes fewer registers (or bits) per request than planned, so halve the limit for later plans (never
+   * below one element) and read this span's tags again one by one. A request of one element refused says nothing
+   * about the limit. Anything else: its tags are BAD with the code.
    */
   private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
     boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
-    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.count > 1) {
-      lowerLimit(span);
-      if (merged) {
+    // A request of one element that is refused says nothing about the device's limit; one of several elements may.
+    int widest = 1;
+    for (int i : span.items) widest = Math.max(widest, RequestPlanner.elementWidth(plan.addresses[i]));
+    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.chunk > widest) {
+      lowerLimit(span, widest);
+      if ((span.table.isBits() ? bitLimit : registerLimit) < span.chunk) {
         splitAndRetry(plan, span, false);
         return;
       }
@@ -360,8 +390,9 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  private void lowerLimit(ReadPlan.Span span) {
-    int lowered = Math.max(1, Math.min(span.count, span.limit) / 2);
+  /** Halves the limit below the refused request's size, never below {@code floor} (the span's widest element). */
+  private void lowerLimit(ReadPlan.Span span, int floor) {
+    int lowered = Math.max(floor, span.chunk / 2);
     if (span.table.isBits()) {
       if (lowered >= bitLimit) return;
       bitLimit = lowered;
@@ -385,7 +416,8 @@ public final class ModbusDevice implements Device {
         continue;
       }
       try {
-        fetch(span.unit, span.table, a.offset(), a.width(), limit, span.buffer, a.offset() - span.start);
+        int chunk = RequestPlanner.chunk(a.width(), limit, RequestPlanner.elementWidth(a));
+        fetch(span.unit, span.table, a.offset(), a.width(), chunk, span.buffer, a.offset() - span.start);
         plan.scratch[i] = null;
       } catch (ModbusDeviceException e) {
         plan.scratch[i] = deviceError(e);
@@ -427,12 +459,12 @@ public final class ModbusDevice implements Device {
 
   /**
    * Reads {@code count} registers or bits from {@code start} into {@code dest} at register or bit index
-   * {@code destIndex}, in requests of at most {@code limit}.
+   * {@code destIndex}, in requests of {@code chunk} (the last may be shorter); see {@link RequestPlanner#chunk}.
    */
-  private void fetch(int unit, ModbusTable table, int start, int count, int limit, byte[] dest, int destIndex)
+  private void fetch(int unit, ModbusTable table, int start, int count, int chunk, byte[] dest, int destIndex)
       throws IOException {
-    for (int done = 0; done < count; done += limit) {
-      int n = Math.min(limit, count - done);
+    for (int done = 0; done < count; done += chunk) {
+      int n = Math.min(chunk, count - done);
       int len = transact(unit, readRequest(table, start + done, n), describe(table, start + done, n));
       copyReadReply(len, unit, table, start + done, n, dest, destIndex + done);
     }
@@ -516,7 +548,7 @@ public final class ModbusDevice implements Device {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (tracker.state() != ConnectionState.CONNECTED) {
+    if (state != ConnectionState.CONNECTED) {
       return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -582,34 +614,72 @@ public final class ModbusDevice implements Device {
     }
   }
 
+  /**
+   * Writes registers: one with FC06 and more with FC16, or all with FC16 under {@code writeFunction=fc16} or once the
+   * device answered FC06 with ILLEGAL_FUNCTION. A bit of a register with FC22, which changes it atomically on the
+   * device; under {@code writeFunction=fc16}, or once the device answered FC22 with ILLEGAL_FUNCTION, by reading the
+   * register and writing it back, which is not atomic: a change the PLC makes to another bit of that register in
+   * between is lost.
+   */
   private void writeRegisters(int unit, ModbusAddress a, byte[] image, String what) throws IOException {
     int addr = a.offset();
     if (a.bit() >= 0) {
-      // FC22 changes one bit atomically on the device, where read-modify-write could lose a concurrent change.
-      int and = ~(1 << a.bit()) & 0xffff;
-      int or = ((((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit() & 1) << a.bit();
-      request[0] = 22;
-      request[1] = (byte) (addr >> 8);
-      request[2] = (byte) addr;
-      request[3] = (byte) (and >> 8);
-      request[4] = (byte) and;
-      request[5] = (byte) (or >> 8);
-      request[6] = (byte) or;
-      checkEcho(transact(unit, 7, what), 7, unit, what);
+      int bit = ((((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit()) & 1;
+      if (!settings.fc16Writes && !noMaskWrite) {
+        try {
+          maskWrite(unit, addr, a.bit(), bit, what);
+          return;
+        } catch (ModbusDeviceException e) {
+          if (e.code() != ModbusExceptionCode.ILLEGAL_FUNCTION.code()) throw e;
+          noMaskWrite = true;
+          log.info("{} does not support FC22 (mask write register); writing bits of registers by read-modify-write from now on", uri);
+        }
+      }
+      byte[] word = new byte[2];
+      fetch(unit, ModbusTable.HOLDING_REGISTER, addr, 1, 1, word, 0);
+      int v = ((word[0] & 0xff) << 8) | (word[1] & 0xff);
+      v = bit != 0 ? v | (1 << a.bit()) : v & ~(1 << a.bit());
+      word[0] = (byte) (v >> 8);
+      word[1] = (byte) v;
+      writeWords(unit, addr, word, 1, 1, what);
       return;
     }
-    int count = a.width();
-    if (count == 1) {
+    writeWords(unit, addr, image, a.width(), RequestPlanner.elementWidth(a), what);
+  }
+
+  private void maskWrite(int unit, int addr, int bit, int value, String what) throws IOException {
+    int and = ~(1 << bit) & 0xffff;
+    int or = value << bit;
+    request[0] = 22;
+    request[1] = (byte) (addr >> 8);
+    request[2] = (byte) addr;
+    request[3] = (byte) (and >> 8);
+    request[4] = (byte) and;
+    request[5] = (byte) (or >> 8);
+    request[6] = (byte) or;
+    checkEcho(transact(unit, 7, what), 7, unit, what);
+  }
+
+  /** Writes {@code count} registers; a value written in several requests is split only between its elements. */
+  private void writeWords(int unit, int addr, byte[] image, int count, int step, String what) throws IOException {
+    if (count == 1 && !settings.fc16Writes && !noSingleWrite) {
       request[0] = 6;
       request[1] = (byte) (addr >> 8);
       request[2] = (byte) addr;
       request[3] = image[0];
       request[4] = image[1];
-      checkEcho(transact(unit, 5, what), 5, unit, what);
-      return;
+      try {
+        checkEcho(transact(unit, 5, what), 5, unit, what);
+        return;
+      } catch (ModbusDeviceException e) {
+        if (e.code() != ModbusExceptionCode.ILLEGAL_FUNCTION.code()) throw e;
+        noSingleWrite = true;
+        log.info("{} does not support FC06 (write single register); writing single registers with FC16 from now on", uri);
+      }
     }
-    for (int done = 0; done < count; done += 123) {
-      int n = Math.min(123, count - done);
+    int chunk = RequestPlanner.chunk(count, 123, step);
+    for (int done = 0; done < count; done += chunk) {
+      int n = Math.min(chunk, count - done);
       int at = addr + done;
       request[0] = 16;
       request[1] = (byte) (at >> 8);
@@ -636,7 +706,8 @@ public final class ModbusDevice implements Device {
   private void verify(int unit, Tag tag, ModbusAddress a, byte[] image, String what) throws IOException {
     int width = a.width();
     byte[] back = new byte[a.table().isBits() ? (width + 7) / 8 + 1 : width * 2];
-    fetch(unit, a.table(), a.offset(), width, a.table().isBits() ? settings.maxBits : settings.maxRegisters, back, 0);
+    int limit = a.table().isBits() ? bitLimit : registerLimit;
+    fetch(unit, a.table(), a.offset(), width, RequestPlanner.chunk(width, limit, RequestPlanner.elementWidth(a)), back, 0);
     boolean same = true;
     if (a.table().isBits()) {
       for (int i = 0; i < width; i++) same &= ModbusCodec.bit(back, i) == ModbusCodec.bit(image, i);
@@ -712,19 +783,46 @@ public final class ModbusDevice implements Device {
 
   private void connect() {
     if (closed || transport != null) return;
-    Transport t = transports.get();
+    Transport t = null;
     try {
+      t = transports.get();
+      connecting = t;
       t.connect();
+      if (closed) {
+        // close() ran while we connected and may have missed t
+        t.close();
+        return;
+      }
       transport = t;
       watched = t;
+      connecting = null;
       attempts = 0;
-      tracker.transition(ConnectionState.CONNECTED, null);
+      transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
-      t.close();
-      attempts++;
-      log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
-      scheduleReconnect();
+      failedAttempt(t, e);
+    } catch (Throwable e) {
+      // An Error here is usually the environment (jSerialComm's native library missing: UnsatisfiedLinkError, then
+      // NoClassDefFoundError). Say so, and keep retrying: ending this task without a retry would leave the device
+      // CONNECTING forever with no reason given.
+      log.warn("{}: connection attempt {} failed with {}", uri, attempts + 1, e.toString(), e);
+      transition(ConnectionState.DISCONNECTED, e);
+      failedAttempt(t, e);
+      if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
     }
+  }
+
+  private void failedAttempt(Transport t, Throwable e) {
+    connecting = null;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (RuntimeException closeFailed) {
+        e.addSuppressed(closeFailed);
+      }
+    }
+    attempts++;
+    log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
+    scheduleReconnect();
   }
 
   /** Drops the connection after a failure; I/O thread only. */
@@ -734,8 +832,43 @@ public final class ModbusDevice implements Device {
     transport = null;
     watched = null;
     attempts = 1;
-    tracker.transition(ConnectionState.DISCONNECTED, cause);
+    transition(ConnectionState.DISCONNECTED, cause);
     scheduleReconnect();
+  }
+
+  /**
+   * Changes the state at once, and tells the listeners and completes whenConnected on the callback thread, in the
+   * order the changes happened.
+   */
+  private void transition(ConnectionState next, Throwable cause) {
+    CompletableFuture<Void> toComplete = null;
+    synchronized (stateLock) {
+      if (closed || state == next || state == ConnectionState.CLOSED) return; // close() moves to CLOSED itself
+      ConnectionState previous = state;
+      state = next;
+      if (next == ConnectionState.CONNECTED) {
+        toComplete = connected;
+      } else if (previous == ConnectionState.CONNECTED) {
+        // The old future is promised to complete (maybe not yet: the callback thread may be behind), so callers
+        // from now on wait for the next connection.
+        connected = new CompletableFuture<>();
+      }
+    }
+    CompletableFuture<Void> c = toComplete;
+    runCallback(() -> {
+      tracker.transition(next, cause);
+      if (c != null) c.complete(null);
+    });
+  }
+
+  /** Runs {@code r} on the callback thread; returns false if the device is closing. */
+  boolean runCallback(Runnable r) {
+    try {
+      callbacks.execute(r);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false;
+    }
   }
 
   private void scheduleReconnect() {
@@ -750,12 +883,15 @@ public final class ModbusDevice implements Device {
 
   @Override
   public ConnectionState state() {
-    return tracker.state();
+    return state;
   }
 
   @Override
   public CompletableFuture<Void> whenConnected() {
-    return tracker.whenConnected();
+    synchronized (stateLock) {
+      // A copy, so a caller cannot complete ours; its dependents still run where ours completes: the callback thread.
+      return connected.copy();
+    }
   }
 
   @Override
@@ -770,37 +906,63 @@ public final class ModbusDevice implements Device {
 
   @Override
   public void close() {
-    if (closed) return;
-    closed = true;
+    CompletableFuture<Void> notConnected;
+    synchronized (stateLock) {
+      if (closed) return;
+      closed = true;
+      state = ConnectionState.CLOSED;
+      notConnected = connected;
+    }
     for (PollingSubscription s : subscriptions) s.close();
-    scheduler.shutdownNow();
-    List<Runnable> pending = new ArrayList<>();
-    io.getQueue().drainTo(pending);
-    for (Runnable r : pending) {
+    // Cancels poll ticks, reconnect timers and the watchdog; no interrupt, as close() may run on any thread.
+    scheduler.shutdown();
+    // Take the queued requests first, so none starts on the connection closed below; they fail as closed.
+    for (Runnable r : io.shutdownNow()) {
       if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
     }
-    runOnIo(() -> {
-      if (transport != null) transport.close();
-      transport = null;
-    });
-    io.shutdown();
-    if (Thread.currentThread() == ioThread) {
-      // Closed from a listener on the I/O thread: it cannot wait for itself; it ends when this task returns.
-      tracker.transition(ConnectionState.CLOSED, null);
-      return;
+    // Close the connection from here rather than queue that behind a request the PLC may never answer: the request
+    // in progress fails at once and the socket or serial port is free when close() returns. A connection still
+    // being made is closed too (connecting is read first: connect() clears it only after publishing watched).
+    Transport c = connecting;
+    if (c != null) c.close();
+    Transport t = watched;
+    if (t != null) t.close();
+    if (Thread.currentThread() != ioThread) {
+      try {
+        if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+          log.warn("{}: the I/O thread did not stop after the connection was closed", uri);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
+    closeCallbacks(notConnected);
+  }
+
+  /**
+   * Tells the listeners CLOSED after the callbacks already handed over, then lets the callback thread end. Closed
+   * from a callback, it cannot wait for itself; if a callback is stuck, CLOSED is reported from here.
+   */
+  private void closeCallbacks(CompletableFuture<Void> notConnected) {
+    Runnable tell = () -> {
+      tracker.transition(ConnectionState.CLOSED, null);
+      notConnected.completeExceptionally(new DeviceException(uri + " was closed"));
+    };
+    boolean onCallbackThread = Thread.currentThread() == callbackThread;
+    if (onCallbackThread || !runCallback(tell)) tell.run();
+    callbacks.shutdown();
+    if (onCallbackThread) return;
     try {
-      if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) io.shutdownNow();
+      if (callbacks.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) return;
     } catch (InterruptedException e) {
-      io.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    tracker.transition(ConnectionState.CLOSED, null);
+    tell.run(); // a callback is stuck: report CLOSED out of turn rather than never
   }
 
   @Override
   public String toString() {
-    return "ModbusDevice{" + uri + ", " + tracker.state() + "}";
+    return "ModbusDevice{" + uri + ", " + state + "}";
   }
 
   /** A caller's operation on the I/O thread, whose future fails rather than hangs if the device closes first. */

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 /** A Modbus device's settings, from the URI's query and {@link DeviceOptions#properties()} (which win). */
 public final class ModbusSettings {
   static final Set<String> KEYS = new TreeSet<>(Set.of("unit", "timeout", "maxRegisters", "maxBits", "maxGap",
-      "wordOrder", "verifyWrites", "pipeline", "baud", "parity", "stop", "data"));
+      "wordOrder", "verifyWrites", "writeFunction", "pipeline", "baud", "parity", "stop", "data"));
 
   public enum Framing { TCP, RTU_OVER_TCP, SERIAL_RTU }
 
@@ -32,6 +32,8 @@ public final class ModbusSettings {
   final int maxGap;
   final WordOrder wordOrder;
   final boolean verifyWrites;
+  /** writeFunction=fc16: every register write uses FC16 (write multiple registers), and bits of registers read-modify-write. */
+  final boolean fc16Writes;
   final int pipeline;
   final int baud;
   final String parity;
@@ -86,6 +88,11 @@ public final class ModbusSettings {
       throw new ConfigurationException("'" + uri + "': verifyWrites is '" + verify + "' (expected true or false)");
     }
     verifyWrites = verify.equals("true");
+    String writeFunction = p.getOrDefault("writeFunction", "auto");
+    if (!writeFunction.equals("auto") && !writeFunction.equals("fc16")) {
+      throw new ConfigurationException("'" + uri + "': writeFunction is '" + writeFunction + "' (expected auto or fc16)");
+    }
+    fc16Writes = writeFunction.equals("fc16");
     pipeline = integer(p, "pipeline", 1, 1, 64);
     baud = integer(p, "baud", 9600, 1, 4_000_000);
     parity = p.getOrDefault("parity", "none");

@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
  * previous ticks cost. A tick that finds the previous poll still running is an overrun, counted and skipped, so
  * nothing queues up behind a slow device.
  *
+ * <p>An overrun delivers no row of its own, on purpose: it is not a missed value. The poll still running reads the
+ * tags after the skipped tick was due, so its batch is the freshest answer for that tick too: GOOD if the PLC
+ * answers, BAD(TIMEOUT) or BAD(DISCONNECTED) if it does not. The silence between batches is therefore at most one
+ * request timeout per request of the plan (or the watchdog's limit, for a transport that ignores its timeout), and
+ * ends with BAD rows if the PLC is gone; a tick that finds the device disconnected delivers BAD(DISCONNECTED) at once.
+ * Rows for skipped ticks would only repeat that batch, or call a slow but healthy PLC BAD. A poll counts as running
+ * until its listener returned, so a slow listener also shows as overruns.
+ *
  * <p>Delivery: a tag without a deadband is reported every poll (so every change is seen). A tag with a deadband is
  * reported when it moved by more than the deadband since it was last reported, when its quality changed, when the
  * heartbeat is due, and always when BAD. A poll with nothing to report delivers nothing.
@@ -43,7 +51,7 @@ final class PollingSubscription implements Subscription {
   private volatile ScheduledFuture<?> next;
   private long startNanos;
   private long tick;
-  // delivery state, touched by one delivering thread at a time (the poll or the tick that owns `running`)
+  // delivery state, touched only on the device's callback thread
   private final double[] lastValue;
   private final Quality[] lastQuality;
   private final long[] lastReported;
@@ -81,11 +89,7 @@ final class PollingSubscription implements Subscription {
     if (!running.compareAndSet(false, true)) {
       overruns.incrementAndGet();
     } else if (!device.isConnected()) {
-      try {
-        deliver(device.badBatch(plan, device.disconnectedQuality()));
-      } finally {
-        running.set(false);
-      }
+      handOver(device.badBatch(plan, device.disconnectedQuality()));
     } else if (!device.submitPoll(this::poll)) {
       running.set(false);
     }
@@ -93,17 +97,37 @@ final class PollingSubscription implements Subscription {
   }
 
   private void poll() {
+    SampleBatch batch = null;
     try {
-      if (closed) return;
-      ReadPlan p = plan;
-      if (p.holesVersion != device.holesVersion()) plan = p = device.newPlan(tags);
-      SampleBatch batch = device.execute(p);
-      deliver(batch);
+      if (!closed) {
+        ReadPlan p = plan;
+        if (p.holesVersion != device.holesVersion()) plan = p = device.newPlan(tags);
+        batch = device.execute(p);
+      }
     } catch (RuntimeException e) {
       log.warn("poll of {} on {} failed", tags.size() + " tags", device.uri(), e);
-    } finally {
-      running.set(false);
     }
+    if (batch == null) {
+      running.set(false);
+    } else {
+      handOver(batch);
+    }
+  }
+
+  /**
+   * Delivers {@code batch} on the device's callback thread, never on the I/O or scheduler thread, so a listener that
+   * reads or writes the device cannot block the requests it waits for. The poll counts as running until the listener
+   * returned: a slow listener makes later ticks overruns instead of an ever-growing queue of batches.
+   */
+  private void handOver(SampleBatch batch) {
+    boolean accepted = device.runCallback(() -> {
+      try {
+        deliver(batch);
+      } finally {
+        running.set(false);
+      }
+    });
+    if (!accepted) running.set(false);
   }
 
   private void scheduleNext() {

@@ -58,16 +58,19 @@ public final class ReadPlan {
     final int start;
     final int count;
     final int limit;
+    /** Registers or bits per request: the limit, or less so that no element of the value is split between requests. */
+    final int chunk;
     final int[] items;
     /** Registers as wire bytes, or packed bits, of the whole span. */
     final byte[] buffer;
 
-    Span(int unit, ModbusTable table, int start, int count, int limit, int[] items) {
+    Span(int unit, ModbusTable table, int start, int count, int limit, int step, int[] items) {
       this.unit = unit;
       this.table = table;
       this.start = start;
       this.count = count;
       this.limit = limit;
+      this.chunk = RequestPlanner.chunk(count, limit, step);
       this.items = items;
       this.buffer = new byte[table.isBits() ? (count + 7) / 8 + 1 : count * 2];
     }
@@ -94,7 +97,7 @@ public final class ReadPlan {
     }
 
     public int requestCount() {
-      return (count + limit - 1) / limit;
+      return (count + chunk - 1) / chunk;
     }
 
     @Override

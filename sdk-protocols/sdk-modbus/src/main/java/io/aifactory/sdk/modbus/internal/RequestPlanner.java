@@ -62,7 +62,7 @@ public final class RequestPlanner {
         end = Math.max(end, a.end());
         continue;
       }
-      if (!items.isEmpty()) spans.add(span(unit, table, start, end, items));
+      if (!items.isEmpty()) spans.add(span(unit, table, start, end, items, addresses));
       items.clear();
       items.add(i);
       unit = units[i];
@@ -71,12 +71,33 @@ public final class RequestPlanner {
       end = a.end();
       solitary = hole || a.width() > limit;
     }
-    if (!items.isEmpty()) spans.add(span(unit, table, start, end, items));
+    if (!items.isEmpty()) spans.add(span(unit, table, start, end, items, addresses));
     return new ReadPlan(tags, addresses, orders, units, spans.toArray(new ReadPlan.Span[0]), version);
   }
 
-  private ReadPlan.Span span(int unit, ModbusTable table, int start, int end, List<Integer> items) {
+  private ReadPlan.Span span(int unit, ModbusTable table, int start, int end, List<Integer> items, ModbusAddress[] addresses) {
     int[] idx = items.stream().mapToInt(Integer::intValue).toArray();
-    return new ReadPlan.Span(unit, table, start, end - start, table.isBits() ? maxBits : maxRegisters, idx);
+    // Only a tag wider than the limit is split, and it is alone in its span: split it between its elements.
+    int step = idx.length == 1 ? elementWidth(addresses[idx[0]]) : 1;
+    return new ReadPlan.Span(unit, table, start, end - start, table.isBits() ? maxBits : maxRegisters, step, idx);
+  }
+
+  /**
+   * Returns the registers (or bits) of one element of {@code a}'s value: a value is never split between two requests
+   * below this width, or its halves could come from different PLC scans. A string counts as one element.
+   */
+  static int elementWidth(ModbusAddress a) {
+    if (a.table().isBits() || a.dataType() == null || a.bit() >= 0) return 1;
+    switch (a.dataType().kind()) {
+      case STRING: return a.width();
+      case BOOL: return 1;
+      default: return Math.max(1, a.dataType().kind().bits() / 16);
+    }
+  }
+
+  /** Returns how many registers (or bits) each request of a {@code count}-long read takes, at most {@code limit} unless one element is wider. */
+  static int chunk(int count, int limit, int step) {
+    if (count <= limit) return count;
+    return Math.max(step, limit - limit % step);
   }
 }

@@ -43,5 +43,15 @@ class ModbusSettingsTest {
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h?maxRegisters=200"), DeviceOptions.defaults()));
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h?unit=x"), DeviceOptions.defaults()));
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+rtu:///"), DeviceOptions.defaults()));
+    ConfigurationException fc = assertThrows(ConfigurationException.class,
+        () -> ModbusSettings.of(URI.create("modbus+tcp://h?writeFunction=fc06"), DeviceOptions.defaults()));
+    assertTrue(fc.getMessage().contains("expected auto or fc16"), fc.getMessage());
+  }
+
+  @Test
+  void shouldReadTheWriteFunction() {
+    assertTrue(!ModbusSettings.of(URI.create("modbus+tcp://h"), DeviceOptions.defaults()).fc16Writes);
+    DeviceOptions options = DeviceOptions.newBuilder().property("writeFunction", "fc16").build();
+    assertTrue(ModbusSettings.of(URI.create("modbus+tcp://h"), options).fc16Writes);
   }
 }

@@ -61,6 +61,19 @@ class RequestPlannerTest {
   }
 
   @Test
+  void shouldSplitAnArrayLargerThanTheLimitOnlyBetweenItsElements() {
+    ReadPlan floats = plan(new RequestPlanner(125, 2000, 16), "holding:300:float32[64]");
+    assertEquals(124, floats.spans[0].chunk, "128 registers as 124 + 4, not 125 + 3 (which tears element 62)");
+    assertEquals(2, floats.requestCount());
+    ReadPlan doubles = plan(new RequestPlanner(10, 2000, 16), "holding:0:float64[4]");
+    assertEquals(8, doubles.spans[0].chunk);
+    ReadPlan narrow = plan(new RequestPlanner(2, 2000, 16), "holding:0:float64[3]");
+    assertEquals(4, narrow.spans[0].chunk, "one element is never split, even past the limit");
+    ReadPlan words = plan(new RequestPlanner(125, 2000, 16), "holding:0:uint16[200]");
+    assertEquals(125, words.spans[0].chunk);
+  }
+
+  @Test
   void shouldPlanAroundKnownHoles() {
     holes.add(1, ModbusTable.HOLDING_REGISTER, 5, 6);
     ReadPlan plan = plan(new RequestPlanner(125, 2000, 16), "holding:0", "holding:5", "holding:8", "holding:10");
