@@ -99,4 +99,21 @@ class ModbusDriverCallbackTest {
     assertEquals(ConnectionState.CLOSED, closedFromListener.orTimeout(10, TimeUnit.SECONDS).join());
     Await.until("the PLC sees the connection closed", () -> plc.openConnections() == 0);
   }
+
+  @Test
+  void shouldCompleteBlockingCallsChainedOnAReadOrWriteFuture() {
+    startPlc();
+    device = Devices.open(plc.uri(), options());
+    device.whenConnected().orTimeout(10, TimeUnit.SECONDS).join();
+    // A read's future completes where the request ran; a dependent that blocks on the device must still finish.
+    CompletableFuture<SampleBatch> chained = device.read(List.of(LEVEL))
+        .thenApply(first -> {
+          device.write(COUNT, 7).join();
+          return device.read(List.of(COUNT)).join();
+        });
+    SampleBatch second = chained.orTimeout(10, TimeUnit.SECONDS).join();
+    assertTrue(second.allGood(), second::toString);
+    assertEquals(7, second.longValue(0));
+    assertTrue(device.read(TAGS).orTimeout(10, TimeUnit.SECONDS).join().allGood(), "later reads still run");
+  }
 }

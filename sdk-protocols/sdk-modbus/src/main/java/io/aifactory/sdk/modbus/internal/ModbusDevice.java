@@ -766,6 +766,12 @@ public final class ModbusDevice implements Device {
   }
 
   private void submit(CompletableFuture<?> f, Runnable body) {
+    if (Thread.currentThread() == ioThread) {
+      // A read or write future completes on this thread, so its dependents run here; one that calls the device
+      // and waits would wait for itself if queued behind it. The previous request is over, so run this one now.
+      new Op(f, body).run();
+      return;
+    }
     try {
       io.execute(new Op(f, body));
     } catch (RejectedExecutionException e) {
