@@ -391,4 +391,18 @@ class OpcUaReadWriteSubscribeTest {
     }
     return false;
   }
+
+  @Test
+  void shouldCompleteBlockingCallsChainedOnAReadFuture() throws Exception {
+    sim.set(INT32.name(), 17);
+    // Dependents run where the read completed; one that blocks on the device again must still finish.
+    SampleBatch chained = device.read(List.of(INT32))
+        .thenApply(first -> {
+          device.write(FLOAT64, first.doubleValue(0) * 2).join();
+          return device.read(List.of(FLOAT64)).join();
+        })
+        .get(15, TimeUnit.SECONDS);
+    assertTrue(chained.allGood(), chained::toString);
+    assertEquals(34.0, chained.doubleValue(0));
+  }
 }
