@@ -230,7 +230,7 @@ class BatchingSessionTest {
       Thread.State state;
       do {
         state = producerState(producer);
-        Thread.onSpinWait();
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       } while (state != Thread.State.WAITING && !blocked.isDone());
       assertFalse(blocked.isDone());
       release.countDown();

@@ -160,7 +160,7 @@ class ScenarioRunnerTest {
       runner.runInRealTime();
       assertThrows(IllegalStateException.class, () -> runner.advance(Duration.ofSeconds(1)));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (server.history("temp").size() < 4 && System.nanoTime() < deadline) Thread.onSpinWait();
+      while (server.history("temp").size() < 4 && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       assertTrue(server.history("temp").size() >= 4, "ticks published: " + server.history("temp").size());
       assertTrue(runner.elapsed().toNanos() > 0);
     } finally {
@@ -208,7 +208,7 @@ class ScenarioRunnerTest {
       runner.runInRealTime(1000);
       // A minute of simulation within a generous 20 s of wall time: only possible well above real time.
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (runner.elapsed().compareTo(Duration.ofMinutes(1)) < 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+      while (runner.elapsed().compareTo(Duration.ofMinutes(1)) < 0 && System.nanoTime() < deadline) java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       assertTrue(runner.elapsed().compareTo(Duration.ofMinutes(1)) >= 0, "elapsed: " + runner.elapsed());
       assertEquals("dropConnections", ((InMemoryServer) runner.server("press-1")).faultCalls.get(0), "faults follow simulation time");
     }
