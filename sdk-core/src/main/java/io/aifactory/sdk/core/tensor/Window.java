@@ -115,9 +115,9 @@ public final class Window implements AutoCloseable {
   private volatile long claimed;
 
   // Reused so that appending allocates nothing: shapes handed to views are replaced, never mutated.
-  private volatile long[] valuesShape;
+  // Values and mask views have the same shape [n, features], so they share one array.
+  private volatile long[] rowsShape;
   private volatile long[] batchShape;
-  private volatile long[] maskShape;
   private volatile long[] timesShape;
 
   // Writer state.
@@ -189,9 +189,8 @@ public final class Window implements AutoCloseable {
     this.timeMemory = times.memory();
     this.rowBytes = features * type.byteSize();
     this.lastInvalidAsOf = new long[capacity];
-    this.valuesShape = new long[] {length, features};
+    this.rowsShape = new long[] {length, features};
     this.batchShape = new long[] {1, length, features};
-    this.maskShape = new long[] {length, features};
     this.timesShape = new long[] {length};
     this.stage = new double[features];
     this.stageFloats = new float[features];
@@ -482,12 +481,7 @@ public final class Window implements AutoCloseable {
    */
   public TensorBuffer values(long end, int n) {
     int slot = startSlot(end, n);
-    long[] shape = valuesShape;
-    if (shape[0] != n) {
-      shape = new long[] {n, features};
-      valuesShape = shape;
-    }
-    return values.view(slot * rowBytes, shape, n * features);
+    return values.view(slot * rowBytes, rowsShape(n), n * features);
   }
 
   /**
@@ -496,12 +490,17 @@ public final class Window implements AutoCloseable {
    */
   public TensorBuffer mask(long end, int n) {
     int slot = startSlot(end, n);
-    long[] shape = maskShape;
+    return mask.view(slot * features, rowsShape(n), n * features);
+  }
+
+  /** Returns {@code [n, features]}, reusing the last such array so that a steady {@code n} allocates nothing. */
+  private long[] rowsShape(int n) {
+    long[] shape = rowsShape;
     if (shape[0] != n) {
       shape = new long[] {n, features};
-      maskShape = shape;
+      rowsShape = shape;
     }
-    return mask.view(slot * features, shape, n * features);
+    return shape;
   }
 
   /** Returns the time of each of rows {@code [end - n, end)}: INT64 nanoseconds since the epoch, shape {@code [n]}. */
