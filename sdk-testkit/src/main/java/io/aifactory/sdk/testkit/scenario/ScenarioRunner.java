@@ -206,13 +206,18 @@ public final class ScenarioRunner implements AutoCloseable {
     scheduler.scheduleAtFixedRate(() -> {
       try {
         synchronized (this) {
-          if (!closed) moveTo(startSim + (long) ((System.nanoTime() - startWall) * speed));
+          if (!closed) moveTo(simulationNanos(startSim, System.nanoTime() - startWall, speed));
         }
       } catch (RuntimeException e) {
         // A throwing task would stop the schedule for good; a failed tick should not end the simulation.
         LOG.warn("scenario '{}': tick at {} failed: {}", scenario.name(), clock.elapsed(), e.toString(), e);
       }
     }, tick, tick, TimeUnit.NANOSECONDS);
+  }
+
+  /** Returns the simulation time reached {@code wallNanos} after real time started at {@code startSim}. */
+  static long simulationNanos(long startSim, long wallNanos, double speed) {
+    return startSim + (long) (wallNanos * speed);
   }
 
   /** Stops the scheduler (if any) and every simulator; idempotent. */
