@@ -30,7 +30,11 @@ public final class Quality {
     /** The tag is misconfigured for this device (wrong address, wrong type). */
     CONFIG_ERROR,
     /** The device flagged the value itself without a more specific reason. */
-    DEVICE_FLAGGED
+    DEVICE_FLAGGED,
+    /** The value is derived (a model's output) and the model failed to produce it. */
+    MODEL_ERROR,
+    /** The value is derived from inputs that were missing for longer than the consumer's policy allows. */
+    STALE_INPUT
   }
 
   /** A good value with no device status. */
