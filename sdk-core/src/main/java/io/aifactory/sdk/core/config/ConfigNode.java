@@ -108,6 +108,51 @@ public final class ConfigNode {
     return has(field) ? array(field) : List.of();
   }
 
+  /** Returns a required array of numbers as a {@code double[]}. */
+  public double[] numbers(String field) {
+    List<ConfigNode> items = array(field);
+    double[] out = new double[items.size()];
+    for (int i = 0; i < out.length; i++) {
+      JsonNode v = items.get(i).json;
+      if (!v.isNumber()) throw items.get(i).error("", "expected a number, found " + describe(v));
+      out[i] = v.asDouble();
+    }
+    return out;
+  }
+
+  /** Returns a required array of non-empty strings. */
+  public List<String> strings(String field) {
+    List<String> out = new ArrayList<>();
+    for (ConfigNode item : array(field)) {
+      if (!item.json.isTextual() || item.json.asText().isBlank()) {
+        throw item.error("", "expected a non-empty string, found " + describe(item.json));
+      }
+      out.add(item.json.asText());
+    }
+    return out;
+  }
+
+  /** Returns true if this node is a JSON string (for fields that take a string or an object). */
+  public boolean isText() {
+    return json.isTextual();
+  }
+
+  /** Returns true if this node is a JSON number. */
+  public boolean isNumber() {
+    return json.isNumber();
+  }
+
+  /** Returns this node's number. */
+  public double asNumber() {
+    if (!json.isNumber()) throw error("", "expected a number, found " + describe(json));
+    return json.asDouble();
+  }
+
+  /** Returns the field's node whatever its JSON type, for fields that take several forms. */
+  public ConfigNode node(String field) {
+    return new ConfigNode(required(field), childPath(field));
+  }
+
   /** Returns the (field name, value) pairs of this object node. */
   public List<ConfigNode> fields() {
     requireObject();

@@ -96,6 +96,8 @@ public final class Pipeline implements AutoCloseable {
   private final long[] batchTime;
   private final float[] outputRow;
 
+  private final ReentrantLock intake = new ReentrantLock();
+  private final Pending[] taken;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workAvailable = lock.newCondition();
   private boolean signalled;
@@ -177,6 +179,7 @@ public final class Pipeline implements AutoCloseable {
       outputsBySize.add(k == 0 ? Map.of() : Map.of(outputName, output.slice(0, k)));
     }
     this.batch = new MachineState[n];
+    this.taken = new Pending[n];
     this.batchPending = new Pending[n];
     this.batchQuality = new Quality[n];
     this.batchTime = new long[n];
@@ -276,6 +279,25 @@ public final class Pipeline implements AutoCloseable {
       return;
     }
     long received = System.nanoTime();
+    // Under the intake lock, so that the pipeline's thread takes this poll's ready windows all together or not at
+    // all: machines ready in the same poll share one model call. Appending a row costs microseconds.
+    intake.lock();
+    try {
+      append(ms, batch, received);
+    } finally {
+      intake.unlock();
+    }
+    boolean offered = false;
+    for (MachineState m : ms) {
+      offered |= m.offered;
+      m.offered = false;
+    }
+    if (offered) {
+      signal();
+    }
+  }
+
+  private void append(List<MachineState> ms, SampleBatch batch, long received) {
     for (MachineState m : ms) {
       m.receivedNanos = received;
       try {
@@ -291,15 +313,6 @@ public final class Pipeline implements AutoCloseable {
         offer(m, new Pending(m.window.sequence(), received, badQuality(m, batch), lastTime(batch)));
       }
     }
-    // One wake-up per poll, after every machine has appended: machines ready in the same poll share a model call.
-    boolean offered = false;
-    for (MachineState m : ms) {
-      offered |= m.offered;
-      m.offered = false;
-    }
-    if (offered) {
-      signal();
-    }
   }
 
   /** On a device's thread, inside {@code append}: a new valid window of the machine is ready to score. */
@@ -310,8 +323,9 @@ public final class Pipeline implements AutoCloseable {
     offer(m, new Pending(sequence, m.receivedNanos, null, 0));
   }
 
+  /** Called under the intake lock. */
   private void offer(MachineState m, Pending p) {
-    synchronized (m.pending) {
+    {
       if (p.staleQuality == null) {
         // Only ready windows count against the bound; a stale marker always goes in, after them.
         int ready = 0;
@@ -410,14 +424,17 @@ public final class Pipeline implements AutoCloseable {
   }
 
   private boolean hasPending() {
-    for (MachineState m : machines) {
-      synchronized (m.pending) {
+    intake.lock();
+    try {
+      for (MachineState m : machines) {
         if (!m.pending.isEmpty()) {
           return true;
         }
       }
+      return false;
+    } finally {
+      intake.unlock();
     }
-    return false;
   }
 
   /** Scores every machine's oldest pending window in one model call; returns true if more is pending. */
@@ -427,15 +444,14 @@ public final class Pipeline implements AutoCloseable {
     boolean more = false;
     List<Pending> staleNow = null;
     List<MachineState> staleMachines = null;
-    for (MachineState m : machines) {
-      Pending p;
-      synchronized (m.pending) {
-        p = m.pending.pollFirst();
-        more |= !m.pending.isEmpty();
-      }
+    Pending[] taken = takePending();
+    for (int i = 0; i < taken.length; i++) {
+      MachineState m = machines.get(i);
+      Pending p = taken[i];
       if (p == null) {
         continue;
       }
+      more |= p.more;
       if (p.staleQuality != null) {
         if (staleNow == null) {
           staleNow = new ArrayList<>();
@@ -465,6 +481,24 @@ public final class Pipeline implements AutoCloseable {
     Arrays.fill(batch, 0, k, null);
     Arrays.fill(batchPending, 0, k, null);
     return more;
+  }
+
+  /** Takes each machine's oldest pending window, all under the intake lock. */
+  private Pending[] takePending() {
+    intake.lock();
+    try {
+      for (int i = 0; i < machines.size(); i++) {
+        MachineState m = machines.get(i);
+        Pending p = m.pending.pollFirst();
+        if (p != null) {
+          p.more = !m.pending.isEmpty();
+        }
+        taken[i] = p;
+      }
+      return taken;
+    } finally {
+      intake.unlock();
+    }
   }
 
   /** Copies the machine's window into batch row {@code k}; false (and counted) if the writer overtook it. */
@@ -626,6 +660,7 @@ public final class Pipeline implements AutoCloseable {
     final long receivedNanos;
     final Quality staleQuality;
     final long timeNanos;
+    boolean more;
 
     Pending(long sequence, long receivedNanos, Quality staleQuality, long timeNanos) {
       this.sequence = sequence;
@@ -640,6 +675,7 @@ public final class Pipeline implements AutoCloseable {
     final Device device;
     final List<Tag> tags;
     final int bound;
+    /** Guarded by the pipeline's intake lock. */
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
     Window window;
     // Written by the device's thread only.
