@@ -264,11 +264,12 @@ public final class WriteGuard implements AutoCloseable {
     if (s == null) return;
     // Interrupts a wait on the device, so a stalled PLC cannot hold close() up; the decision in flight reports it.
     s.shutdownNow();
-    if (Thread.currentThread() == guardThread) return;
+    Thread t = guardThread;
+    if (t == null || Thread.currentThread() == t) return;
     try {
-      if (!s.awaitTermination(10, TimeUnit.SECONDS)) {
-        log.warn("write guard {}: thread still busy 10 s after close (a listener that does not return?)", name);
-      }
+      // Joined, not only awaited: the executor counts as terminated a moment before its thread has ended.
+      t.join(TimeUnit.SECONDS.toMillis(10));
+      if (t.isAlive()) log.warn("write guard {}: thread still busy 10 s after close (a listener that does not return?)", name);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
