@@ -14,6 +14,7 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -357,7 +358,7 @@ final class RecordFormat {
     all.put(LABEL, label);
 
     Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
-    all.forEach((type, fields) -> frozen.put(type, java.util.Collections.unmodifiableMap(fields)));
-    return java.util.Collections.unmodifiableMap(frozen);
+    all.forEach((type, fields) -> frozen.put(type, Collections.unmodifiableMap(fields)));
+    return Collections.unmodifiableMap(frozen);
   }
 }

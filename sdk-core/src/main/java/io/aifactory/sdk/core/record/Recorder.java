@@ -101,7 +101,7 @@ public final class Recorder implements PipelineAction, GuardListener, AlarmListe
     this.queueCapacity = b.queueCapacity;
     this.queue = new RecordQueue(b.queueCapacity);
     this.writer = new RecordingWriter(b.name, b.directory, b.rotateAtBytes, saturatedNanos(b.rotateEvery),
-        b.retainFiles, b.retainBytes, queue, counters);
+        b.retainFiles, b.retainBytes, queue, b.queueCapacity, counters);
   }
 
   public static Builder newBuilder() {

@@ -54,7 +54,6 @@ final class RecordingWriter implements Runnable {
   private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final int MAX_TAKE = 1024;
   private static final DateTimeFormatter FILE_STAMP =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final JsonFactory JSON = new JsonFactory();
@@ -66,6 +65,7 @@ final class RecordingWriter implements Runnable {
   private final int retainFiles;
   private final long retainBytes;
   private final RecordQueue queue;
+  private final int maxTake;
   private final Counters counters;
   private final RecordFormat format = new RecordFormat();
 
@@ -91,7 +91,7 @@ final class RecordingWriter implements Runnable {
   private volatile long closeDeadlineNanos;
 
   RecordingWriter(String name, Path directory, long rotateAtBytes, long rotateEveryNanos, int retainFiles,
-      long retainBytes, RecordQueue queue, Counters counters) {
+      long retainBytes, RecordQueue queue, int queueCapacity, Counters counters) {
     this.name = name;
     this.directory = directory;
     this.rotateAtBytes = rotateAtBytes;
@@ -99,6 +99,8 @@ final class RecordingWriter implements Runnable {
     this.retainFiles = retainFiles;
     this.retainBytes = retainBytes;
     this.queue = queue;
+    // Taking many records per lock is cheaper, but what the writer holds is not in the queue: never more than it.
+    this.maxTake = Math.min(1024, queueCapacity);
     this.counters = counters;
     // Compressed JSON is several times smaller than the chunk, so a file overshoots rotateAtBytes by less than this.
     this.chunkLimit = (int) Math.min(MAX_CHUNK_BYTES, rotateAtBytes);
@@ -136,7 +138,7 @@ final class RecordingWriter implements Runnable {
             finish();
             return;
           }
-          queue.drainTo(taken, MAX_TAKE, IDLE_WAIT_NANOS);
+          queue.drainTo(taken, maxTake, IDLE_WAIT_NANOS);
         }
       } catch (IOException | UncheckedIOException e) {
         if (!retryAfter(e)) {
@@ -345,7 +347,7 @@ final class RecordingWriter implements Runnable {
   private void succeeded() {
     if (failing) {
       failing = false;
-      LOG.info("recorder '{}' writes to {} again after {} failed attempts", name, directory, failedAttempts);
+      LOG.info("recorder '{}' writes to {} again after {} failed attempt(s)", name, directory, failedAttempts);
     }
     failedAttempts = 0;
     backoffNanos = 0;
