@@ -54,7 +54,10 @@ public final class RecorderMetrics {
     return queued;
   }
 
-  /** Returns the number of accepted records that {@code close()} could not write (the disk was still failing). */
+  /**
+   * Returns the number of accepted records never written: {@code close()} gave up on a disk that still failed, or
+   * (a bug, logged) a record could not be serialised.
+   */
   public long lost() {
     return lost;
   }
