@@ -105,6 +105,35 @@ public final class OnnxModels {
     return g.output(SCORE, score, OnnxDataType.FLOAT, Dim.batch(), Dim.of(1)).build();
   }
 
+  /**
+   * Returns a window-scoring PCA model for pipelines: input {@code [batch, rows, features]} (already normalised,
+   * as a pipeline's window delivers it), output {@code score [batch, 1]}: the mean over the window's rows of the
+   * squared error between each row and its reconstruction from the principal components.
+   *
+   * @param components orthonormal rows, {@code [k][features]}
+   */
+  public static OnnxModel pcaWindowError(int rows, float[][] components) {
+    int features = components.length == 0 ? 0 : components[0].length;
+    if (rows < 1 || features == 0) {
+      throw new IllegalArgumentException("rows=" + rows + " features=" + features);
+    }
+    int k = components.length;
+    float[][] transposed = new float[features][k];
+    for (int c = 0; c < k; c++) {
+      for (int f = 0; f < features; f++) {
+        transposed[f][c] = components[c][f];
+      }
+    }
+    OnnxModelBuilder g = OnnxModelBuilder.create().graphName("pca_window_error");
+    String z = g.input(INPUT, OnnxDataType.FLOAT, Dim.batch(), Dim.of(rows), Dim.of(features));
+    String projected = g.matMul(z, g.initializer("components_t", transposed));
+    String reconstructed = g.matMul(projected, g.initializer("components", components));
+    String error = g.sub(z, reconstructed);
+    String perRow = g.reduceMean(g.mul(error, error), false, 2);
+    String score = g.reduceMean(perRow, true, 1);
+    return g.output(SCORE, score, OnnxDataType.FLOAT, Dim.batch(), Dim.of(1)).build();
+  }
+
   /** Returns the first half of {@code model}: a truncated protobuf that ONNX Runtime refuses to parse. */
   public static byte[] truncated(OnnxModel model) {
     byte[] bytes = model.bytes();

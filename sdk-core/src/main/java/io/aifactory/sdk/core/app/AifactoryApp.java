@@ -1,0 +1,514 @@
+package io.aifactory.sdk.core.app;
+
+import io.aifactory.sdk.core.ConfigurationException;
+import io.aifactory.sdk.core.Device;
+import io.aifactory.sdk.core.Devices;
+import io.aifactory.sdk.core.Subscription;
+import io.aifactory.sdk.core.SubscriptionOptions;
+import io.aifactory.sdk.core.Tag;
+import io.aifactory.sdk.core.config.ConfigNode;
+import io.aifactory.sdk.core.config.DeviceConfig;
+import io.aifactory.sdk.core.config.PlantConfig;
+import io.aifactory.sdk.core.guard.Fallback;
+import io.aifactory.sdk.core.guard.GuardMode;
+import io.aifactory.sdk.core.guard.WriteGuard;
+import io.aifactory.sdk.core.pipeline.AlarmEvent;
+import io.aifactory.sdk.core.pipeline.AlarmListener;
+import io.aifactory.sdk.core.pipeline.BackPressure;
+import io.aifactory.sdk.core.pipeline.GuardedWrite;
+import io.aifactory.sdk.core.pipeline.MachineResult;
+import io.aifactory.sdk.core.pipeline.Model;
+import io.aifactory.sdk.core.pipeline.Models;
+import io.aifactory.sdk.core.pipeline.Pipeline;
+import io.aifactory.sdk.core.pipeline.PipelineAction;
+import io.aifactory.sdk.core.pipeline.PublishToDevice;
+import io.aifactory.sdk.core.pipeline.ThresholdAlarm;
+import io.aifactory.sdk.core.record.Recorder;
+import io.aifactory.sdk.core.tensor.MissingDataPolicy;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running application built from one JSON file: devices, models, recorders, write guards and pipelines.
+ *
+ * <pre>{@code
+ * try (AifactoryApp app = AifactoryApp.start(Path.of("line1.json"))) {
+ *   app.addAlarmListener(event -> mes.raise(event));
+ *   ...
+ * }
+ * }</pre>
+ *
+ * or, from a shell, {@code java -cp <sdk and driver jars> io.aifactory.sdk.core.app.AifactoryApp line1.json}.
+ *
+ * <p>The same file runs against the simulator or a real PLC: only the device URIs change (or are replaced with
+ * {@link #start(ConfigNode, Path, Map, String...)}). Every mistake is a {@link ConfigurationException} that names
+ * its path in the file, e.g. {@code pipelines[0].actions[1].guard: no guard 'feed9' (guards: feed1, feed2)}; an
+ * unknown field is a mistake, not ignored. The format is documented in {@code docs/apps.md}.
+ *
+ * <p>Things are opened in the order devices, models, recorders, guards, pipelines, and closed in reverse: the
+ * pipelines stop first, the recorders last, so every record already accepted is written.
+ */
+public final class AifactoryApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AifactoryApp.class);
+  private static final String[] TOP_LEVEL = {"devices", "models", "recorders", "guards", "pipelines"};
+
+  private final Map<String, DeviceConfig> deviceConfigs = new LinkedHashMap<>();
+  private final Map<String, Device> devices = new LinkedHashMap<>();
+  private final Map<String, Model> models = new LinkedHashMap<>();
+  private final Map<String, Recorder> recorders = new LinkedHashMap<>();
+  private final Map<String, WriteGuard> guards = new LinkedHashMap<>();
+  private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+  private final List<AlarmListener> alarmListeners = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse order
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private AifactoryApp() {}
+
+  /** Loads {@code configFile} and starts everything it describes. */
+  public static AifactoryApp start(Path configFile) {
+    Path base = configFile.toAbsolutePath().getParent();
+    return start(ConfigNode.read(configFile), base, Map.of());
+  }
+
+  /**
+   * Starts the application {@code root} describes, with some devices' URIs replaced (by device name), e.g. by the
+   * addresses of simulated PLCs.
+   *
+   * @param baseDirectory the folder that relative paths in the config (models, recordings) are resolved against
+   * @param extraTopLevelFields top-level fields that the caller reads itself and that are therefore allowed
+   * @throws ConfigurationException naming the path of the first mistake; nothing is left open
+   */
+  public static AifactoryApp start(ConfigNode root, Path baseDirectory, Map<String, URI> deviceUris,
+      String... extraTopLevelFields) {
+    List<String> allowed = new ArrayList<>(List.of(TOP_LEVEL));
+    Collections.addAll(allowed, extraTopLevelFields);
+    root.checkFields(allowed.toArray(new String[0]));
+    AifactoryApp app = new AifactoryApp();
+    try {
+      app.build(root, baseDirectory, deviceUris);
+      return app;
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+  }
+
+  /** Runs the app in {@code args[0]} until Ctrl-C (or for {@code --duration 30s}). */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length != 1 && !(args.length == 3 && args[1].equals("--duration"))) {
+      System.err.println("usage: AifactoryApp <config.json> [--duration 30s]");
+      System.exit(2);
+    }
+    Duration duration = args.length == 3 ? ConfigNode.parse("{\"d\":\"" + args[2] + "\"}", "--duration")
+        .duration("d", Duration.ZERO) : Duration.ZERO;
+    try (AifactoryApp app = start(Path.of(args[0]))) {
+      Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "aifactory-app-shutdown"));
+      app.awaitStop(duration);
+      for (Pipeline p : app.pipelines.values()) {
+        System.out.println(p.metrics());
+      }
+    }
+  }
+
+  private void build(ConfigNode root, Path base, Map<String, URI> deviceUris) {
+    for (DeviceConfig dc : PlantConfig.read(root).devices()) {
+      deviceConfigs.put(dc.name(), dc);
+    }
+    for (String name : deviceUris.keySet()) {
+      if (!deviceConfigs.containsKey(name)) {
+        throw new ConfigurationException("devices", "no device '" + name + "' to replace the URI of (devices: "
+            + deviceConfigs.keySet() + ")", null);
+      }
+    }
+    for (ConfigNode node : root.optionalArray("models")) {
+      String name = unique(node, models);
+      models.put(name, keep(Models.open(node, base)));
+    }
+    for (ConfigNode node : root.optionalArray("recorders")) {
+      String name = unique(node, recorders);
+      recorders.put(name, recorder(node, base));
+    }
+    // Devices open (and connect in the background) only once the rest of the file has parsed this far.
+    for (DeviceConfig dc : deviceConfigs.values()) {
+      URI uri = deviceUris.getOrDefault(dc.name(), dc.uri());
+      devices.put(dc.name(), keep(Devices.open(uri, dc.options())));
+    }
+    for (ConfigNode node : root.optionalArray("recorders")) {
+      for (ConfigNode samples : node.optionalArray("samples")) {
+        recordSamples(recorders.get(node.text("name")), samples);
+      }
+    }
+    for (ConfigNode node : root.optionalArray("guards")) {
+      String name = unique(node, guards);
+      guards.put(name, guard(node));
+    }
+    for (ConfigNode node : root.optionalArray("pipelines")) {
+      String name = unique(node, pipelines);
+      pipelines.put(name, pipeline(node));
+    }
+    for (WriteGuard g : guards.values()) {
+      g.start();
+    }
+    for (Pipeline p : pipelines.values()) {
+      p.start();
+    }
+    LOG.info("app started: {} device(s), {} model(s), {} pipeline(s), {} guard(s), {} recorder(s)", devices.size(),
+        models.size(), pipelines.size(), guards.size(), recorders.size());
+  }
+
+  // ------------------------------------------------------------------------------------------- parts
+
+  private Recorder recorder(ConfigNode node, Path base) {
+    node.checkFields("name", "directory", "rotateEvery", "rotateAtBytes", "retainFiles", "retainBytes", "samples");
+    Recorder.Builder b = Recorder.newBuilder()
+        .name(node.text("name"))
+        .directory(base.resolve(node.text("directory")));
+    try {
+      if (node.has("rotateEvery")) {
+        b.rotateEvery(node.duration("rotateEvery", null));
+      }
+      if (node.has("rotateAtBytes")) {
+        b.rotateAtBytes(node.integer("rotateAtBytes", 0));
+      }
+      if (node.has("retainFiles")) {
+        b.retainFiles((int) node.integer("retainFiles", 0));
+      }
+      if (node.has("retainBytes")) {
+        b.retainBytes(node.integer("retainBytes", 0));
+      }
+    } catch (IllegalArgumentException e) {
+      throw node.error("", e.getMessage(), e);
+    }
+    Recorder recorder = keep(b.build());
+    recorder.start();
+    return recorder;
+  }
+
+  private void recordSamples(Recorder recorder, ConfigNode node) {
+    node.checkFields("device", "tags", "every");
+    String deviceName = node.text("device");
+    Device device = device(node, "device");
+    List<Tag> tags = tags(node, "tags", deviceName);
+    Duration every = node.duration("every", Duration.ofSeconds(1));
+    Subscription s = device.subscribe(tags, SubscriptionOptions.every(every),
+        batch -> recorder.recordSamples(deviceName, batch));
+    // Closed before the recorder (opened after it), so no sample arrives at a closed recorder.
+    keep(s);
+  }
+
+  private WriteGuard guard(ConfigNode node) {
+    node.checkFields("name", "device", "tag", "min", "max", "outOfRange", "maxStep", "minInterval", "maxRate", "mode",
+        "deadman", "fallback", "watchInterval", "operatorBackoff", "recorder");
+    String deviceName = node.text("device");
+    Tag tag = tags(node, "tag", deviceName).get(0);
+    WriteGuard.Builder b = WriteGuard.newBuilder().name(node.text("name")).device(device(node, "device")).tag(tag);
+    try {
+      b.range(node.number("min"), node.number("max"));
+      String outOfRange = node.text("outOfRange", "reject");
+      if (!outOfRange.equals("reject") && !outOfRange.equals("clamp")) {
+        throw node.error("outOfRange", "expected reject or clamp, found \"" + outOfRange + "\"");
+      }
+      b.clampToRange(outOfRange.equals("clamp"));
+      if (node.has("maxStep")) {
+        b.maxStep(node.number("maxStep"));
+      }
+      if (node.has("minInterval")) {
+        b.minInterval(node.duration("minInterval", null));
+      }
+      if (node.has("maxRate")) {
+        b.maxRate(node.number("maxRate"));
+      }
+      b.mode(node.convert("mode", m -> enumValue(GuardMode.class, m)));
+      if (node.has("deadman")) {
+        b.deadman(node.duration("deadman", null));
+      }
+      if (node.has("fallback")) {
+        ConfigNode f = node.node("fallback");
+        if (f.isNumber()) {
+          b.fallback(Fallback.safeValue(f.asNumber()));
+        } else if (f.isText() && f.asText().equals("hold")) {
+          b.fallback(Fallback.hold());
+        } else {
+          throw node.error("fallback", "expected \"hold\" or a safe value (a number)");
+        }
+      }
+      if (node.has("watchInterval")) {
+        b.watchInterval(node.duration("watchInterval", null));
+      }
+      if (node.has("operatorBackoff")) {
+        b.operatorBackoff(node.duration("operatorBackoff", null));
+      }
+      WriteGuard guard = keep(b.build());
+      if (node.has("recorder")) {
+        guard.addListener(named(node, "recorder", recorders, "recorder"));
+      }
+      return guard;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw node.error("", "guard '" + node.text("name") + "': " + e.getMessage(), e);
+    }
+  }
+
+  private Pipeline pipeline(ConfigNode node) {
+    node.checkFields("name", "poll", "window", "model", "machines", "actions", "backPressure", "recorder",
+        "metricsInterval");
+    String name = node.text("name");
+    Pipeline.Builder b = Pipeline.newBuilder().name(name);
+    try {
+      b.poll(SubscriptionOptions.every(node.duration("poll", Duration.ofSeconds(1))));
+      ConfigNode window = node.object("window");
+      window.checkFields("rows", "hop", "missingData", "maxHoldRows", "acceptUncertain", "mean", "std");
+      b.windowRows((int) window.integer("rows", 0)).hop((int) window.integer("hop", 1));
+      if (window.has("missingData")) {
+        b.missingData(window.convert("missingData", m -> enumValue(MissingDataPolicy.class, m)));
+      }
+      if (window.has("maxHoldRows")) {
+        b.maxHoldRows((int) window.integer("maxHoldRows", 0));
+      }
+      b.acceptUncertain(window.bool("acceptUncertain", true));
+      if (window.has("mean") || window.has("std")) {
+        b.normalisation(window.numbers("mean"), window.numbers("std"));
+      }
+      ConfigNode model = node.object("model");
+      model.checkFields("name", "input", "output", "width");
+      b.model(named(model, "name", models, "model"), model.text("input", "input"), model.text("output", "score"),
+          (int) model.integer("width", 1));
+      for (ConfigNode m : node.array("machines")) {
+        m.checkFields("name", "device", "tags", "mean", "std");
+        String deviceName = m.text("device");
+        List<Tag> tags = tags(m, "tags", deviceName);
+        if (m.has("mean") || m.has("std")) {
+          b.machine(m.text("name"), device(m, "device"), tags, m.numbers("mean"), m.numbers("std"));
+        } else {
+          b.machine(m.text("name"), device(m, "device"), tags);
+        }
+      }
+      if (node.has("backPressure")) {
+        b.backPressure(node.convert("backPressure", AifactoryApp::backPressure));
+      }
+      if (node.has("metricsInterval")) {
+        b.metricsInterval(node.duration("metricsInterval", null));
+      }
+      Recorder recorder = node.has("recorder") ? named(node, "recorder", recorders, "recorder") : null;
+      if (recorder != null) {
+        b.action(recorder::onResult); // a method reference: the pipeline must not close the shared recorder
+      }
+      for (ConfigNode a : node.optionalArray("actions")) {
+        b.action(action(a, recorder));
+      }
+      return keep(b.build());
+    } catch (IllegalArgumentException e) {
+      throw node.error("", "pipeline '" + name + "': " + e.getMessage(), e);
+    }
+  }
+
+  private PipelineAction action(ConfigNode node, Recorder recorder) {
+    String type = node.text("type");
+    switch (type) {
+      case "alarm": {
+        node.checkFields("type", "name", "output", "raiseAbove", "clearBelow", "minDuration");
+        ThresholdAlarm.Builder b = ThresholdAlarm.newBuilder().name(node.text("name", "alarm"))
+            .raiseAbove(node.number("raiseAbove")).clearBelow(node.number("clearBelow", node.number("raiseAbove")))
+            .minDuration(node.duration("minDuration", Duration.ZERO)).listener(this::onAlarm);
+        if (node.has("output")) {
+          b.output(node.text("output"));
+        }
+        if (recorder != null) {
+          b.listener(recorder);
+        }
+        return b.build();
+      }
+      case "write": {
+        node.checkFields("type", "guard", "machine", "output", "linear", "threshold");
+        WriteGuard guard = named(node, "guard", guards, "guard");
+        String output = node.text("output", null);
+        ToDoubleFunction<MachineResult> value = r -> output == null ? r.value() : r.value(output);
+        ToDoubleFunction<MachineResult> proposal;
+        if (node.has("linear") == node.has("threshold")) {
+          throw node.error("", "expected exactly one of linear {scale, offset} or threshold {above, propose, otherwise}");
+        } else if (node.has("linear")) {
+          ConfigNode l = node.object("linear").checkFields("scale", "offset");
+          double scale = l.number("scale");
+          double offset = l.number("offset", 0);
+          proposal = r -> offset + scale * value.applyAsDouble(r);
+        } else {
+          ConfigNode t = node.object("threshold").checkFields("above", "propose", "otherwise");
+          double above = t.number("above");
+          double propose = t.number("propose");
+          double otherwise = t.number("otherwise");
+          proposal = r -> value.applyAsDouble(r) > above ? propose : otherwise;
+        }
+        if (recorder != null) {
+          guard.addListener(recorder);
+        }
+        return new GuardedWrite(node.text("machine"), guard, proposal);
+      }
+      case "publish": {
+        node.checkFields("type", "device", "tags", "output");
+        String deviceName = node.text("device");
+        Device device = device(node, "device");
+        Map<String, Tag> byMachine = new LinkedHashMap<>();
+        for (ConfigNode entry : node.object("tags").fields()) {
+          byMachine.put(entry.name(), tag(entry, deviceName, entry.asText()));
+        }
+        return new PublishToDevice(device, byMachine, node.text("output", null));
+      }
+      default:
+        throw node.error("type", "unknown action type '" + type + "' (expected alarm, write or publish)");
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- lookups
+
+  private Device device(ConfigNode node, String field) {
+    return named(node, field, devices, "device");
+  }
+
+  private List<Tag> tags(ConfigNode node, String field, String deviceName) {
+    if (!deviceConfigs.containsKey(deviceName)) {
+      throw node.error("device", "no device '" + deviceName + "' (devices: " + deviceConfigs.keySet() + ")");
+    }
+    if (node.node(field).isText()) {
+      return List.of(tag(node.node(field), deviceName, node.text(field)));
+    }
+    List<Tag> tags = new ArrayList<>();
+    List<ConfigNode> items = node.array(field);
+    List<String> names = node.strings(field);
+    for (int i = 0; i < names.size(); i++) {
+      tags.add(tag(items.get(i), deviceName, names.get(i)));
+    }
+    return tags;
+  }
+
+  private Tag tag(ConfigNode at, String deviceName, String tagName) {
+    DeviceConfig dc = deviceConfigs.get(deviceName);
+    return dc.tag(tagName).orElseThrow(() -> at.error("", "device '" + deviceName + "' has no tag '" + tagName
+        + "' (tags: " + dc.tags().stream().map(Tag::name).toList() + ")"));
+  }
+
+  private static <T> T named(ConfigNode node, String field, Map<String, T> map, String what) {
+    String name = node.text(field);
+    T t = map.get(name);
+    if (t == null) {
+      throw node.error(field, "no " + what + " '" + name + "' (" + what + "s: " + map.keySet() + ")");
+    }
+    return t;
+  }
+
+  private static String unique(ConfigNode node, Map<String, ?> existing) {
+    String name = node.text("name");
+    if (existing.containsKey(name)) {
+      throw node.error("name", "duplicate name '" + name + "'");
+    }
+    return name;
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String text) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(text)) {
+        return e;
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    throw new IllegalArgumentException("expected one of " + names + ", found \"" + text + "\"");
+  }
+
+  private static BackPressure backPressure(String text) {
+    if (text.equals("skipStale")) {
+      return BackPressure.skipStale();
+    }
+    if (text.startsWith("queue:")) {
+      try {
+        return BackPressure.queue(Integer.parseInt(text.substring("queue:".length())));
+      } catch (NumberFormatException e) {
+        // fall through to the message below
+      }
+    }
+    throw new IllegalArgumentException("expected skipStale or queue:<bound>, found \"" + text + "\"");
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    opened.add(resource);
+    return resource;
+  }
+
+  private void onAlarm(AlarmEvent event) {
+    for (AlarmListener l : alarmListeners) {
+      try {
+        l.onAlarm(event);
+      } catch (RuntimeException e) {
+        LOG.warn("alarm listener failed on {}", event, e);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ access
+
+  /** Hears every alarm of every pipeline's alarm actions. */
+  public void addAlarmListener(AlarmListener listener) {
+    alarmListeners.add(listener);
+  }
+
+  public Optional<Pipeline> pipeline(String name) {
+    return Optional.ofNullable(pipelines.get(name));
+  }
+
+  public Optional<WriteGuard> guard(String name) {
+    return Optional.ofNullable(guards.get(name));
+  }
+
+  public Optional<Recorder> recorder(String name) {
+    return Optional.ofNullable(recorders.get(name));
+  }
+
+  public Optional<Device> device(String name) {
+    return Optional.ofNullable(devices.get(name));
+  }
+
+  public Optional<Model> model(String name) {
+    return Optional.ofNullable(models.get(name));
+  }
+
+  /** Ends {@link #awaitStop}. */
+  public void stop() {
+    stopped.countDown();
+  }
+
+  /** Waits until {@link #stop()} is called or {@code duration} has passed ({@code 0}: no limit). */
+  public void awaitStop(Duration duration) throws InterruptedException {
+    if (duration.isZero()) {
+      stopped.await();
+    } else {
+      stopped.await(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Closes pipelines, guards, devices, recorders and models, in the reverse of the order they were opened. */
+  @Override
+  public void close() {
+    stop();
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", opened.get(i), e);
+      }
+    }
+    opened.clear();
+  }
+}
