@@ -43,7 +43,7 @@ public final class OnnxRuntimeModel implements Model {
   /**
    * Opens {@code source} with {@code options} as a model that owns its session.
    *
-   * @param version the version to report if the model's own metadata has none (see {@link #info()}); may be ""
+   * @param version the version to report unless the file's metadata names one (see {@link #info()}); may be ""
    * @throws InferenceException as {@link InferenceSession#open(ModelSource, InferenceOptions)}
    */
   public static OnnxRuntimeModel open(String name, String version, ModelSource source, InferenceOptions options) {
@@ -56,7 +56,7 @@ public final class OnnxRuntimeModel implements Model {
   /**
    * Returns a model over {@code session}, which stays the caller's: closing the model does not close it.
    *
-   * @param version the version to report if the model's own metadata has none; may be ""
+   * @param version the version to report unless the file's metadata names one (see {@link #info()}); may be ""
    */
   public static OnnxRuntimeModel wrap(String name, String version, InferenceSession session) {
     Objects.requireNonNull(name, "name");
@@ -81,10 +81,13 @@ public final class OnnxRuntimeModel implements Model {
   }
 
   /**
-   * Returns the model's name as given; its version from the ONNX file's metadata — the {@code version} entry
-   * of {@code metadata_props}, else {@code model_version} if it is set (non-zero) — or else the version given;
-   * the SHA-256 of the bytes loaded; and {@code onnxruntime/<active execution provider>}, e.g.
-   * {@code onnxruntime/CPU}.
+   * Returns the model's name as given; its version; the SHA-256 of the bytes loaded; and
+   * {@code onnxruntime/<active execution provider>}, e.g. {@code onnxruntime/CPU}.
+   *
+   * <p>The version is the {@code version} entry of the file's {@code metadata_props} if it has one (a data
+   * scientist wrote it on purpose), else the version given when opening, else the file's {@code model_version}
+   * if it is not 0, else "". {@code model_version} comes last because it is an integer that exporters and
+   * builders fill with a default (1 or 0), so it cannot overrule a version an integrator wrote down.
    */
   @Override
   public ModelInfo info() {
@@ -123,21 +126,17 @@ public final class OnnxRuntimeModel implements Model {
 
   private static ModelInfo describe(String name, String version, InferenceSession session) {
     ModelDescription description = session.description();
-    String own = metadataVersion(description.metadata());
+    ModelMetadata metadata = description.metadata();
+    String own = metadata.custom().getOrDefault("version", "").trim();
     if (!own.isEmpty() && !version.isEmpty() && !own.equals(version)) {
       // The file is the better witness of what runs; say so rather than pick one silently.
       LOG.warn("model {}: the file {} says version {}, the caller says {}; reporting {}", name,
           description.source(), own, version, own);
     }
-    return new ModelInfo(name, own.isEmpty() ? version : own, description.sha256(), runtime(session));
-  }
-
-  private static String metadataVersion(ModelMetadata metadata) {
-    String custom = metadata.custom().get("version");
-    if (custom != null && !custom.isBlank()) {
-      return custom.trim();
-    }
-    return metadata.modelVersion() != 0 ? Long.toString(metadata.modelVersion()) : "";
+    String reported = !own.isEmpty() ? own
+        : !version.isEmpty() ? version
+        : metadata.modelVersion() != 0 ? Long.toString(metadata.modelVersion()) : "";
+    return new ModelInfo(name, reported, description.sha256(), runtime(session));
   }
 
   private static String runtime(InferenceSession session) {

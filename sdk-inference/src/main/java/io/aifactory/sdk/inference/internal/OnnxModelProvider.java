@@ -30,7 +30,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>{@code path} is relative to the config's folder. {@code sha256} pins the file: a file with other bytes is
- * refused before ONNX Runtime sees it. {@code version} is reported if the file's metadata has none.
+ * refused before ONNX Runtime sees it. {@code version} is reported unless the file's {@code metadata_props} name one
+ * (see {@link OnnxRuntimeModel#info()}).
  * {@code providers} lists {@link ExecutionProvider} names, most preferred first (default: CPU).
  */
 public final class OnnxModelProvider implements ModelProvider {
