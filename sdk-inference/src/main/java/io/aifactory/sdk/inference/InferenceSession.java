@@ -63,6 +63,15 @@ public interface InferenceSession extends AutoCloseable {
   void run(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs);
 
   /**
+   * Checks {@code inputs} and {@code outputs} exactly as {@link #run(Map, Map)} would, without running: for a
+   * caller that wants a mistake reported once, at start-up, rather than on every run.
+   *
+   * @throws InferenceException as {@link #run(Map, Map)} for a tensor that does not match the model, or if the
+   *     session is closed
+   */
+  void check(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs);
+
+  /**
    * Runs the model and returns every output in a new tensor that the caller owns and must close.
    *
    * <p>Convenient, but it allocates every output (native memory) on every call; a loop that runs every cycle

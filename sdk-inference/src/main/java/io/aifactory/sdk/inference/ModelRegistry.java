@@ -407,6 +407,11 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     @Override
+    public void check(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
+      session.check(inputs, outputs);
+    }
+
+    @Override
     public SessionBinding bind(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
       return session.bind(inputs, outputs);
     }

@@ -1,6 +1,7 @@
 package io.aifactory.sdk.it.inference;
 
 import io.aifactory.sdk.testkit.onnx.Dim;
+import io.aifactory.sdk.testkit.onnx.Mlp;
 import io.aifactory.sdk.testkit.onnx.OnnxDataType;
 import io.aifactory.sdk.testkit.onnx.OnnxModel;
 import io.aifactory.sdk.testkit.onnx.OnnxModelBuilder;
@@ -11,6 +12,8 @@ import java.util.Random;
 /** The models these tests run, built with the testkit's ONNX builder. */
 final class TestModels {
   static final int FEATURES = 8;
+  /** Rows of the time windows {@link #windowMlp()} scores. */
+  static final int ROWS = 16;
 
   private TestModels() {}
 
@@ -27,6 +30,11 @@ final class TestModels {
       }
     }
     return Pca.fit(samples, 2);
+  }
+
+  /** An MLP over windows {@code [batch, ROWS, FEATURES]} to {@code [batch, 3]}, with a Java reference. */
+  static Mlp windowMlp() {
+    return Mlp.random(11, new int[] {ROWS, FEATURES}, 6, 3);
   }
 
   /** {@code output = input + offset}: input and output {@code [batch, 4]}; the offset tells versions apart. */

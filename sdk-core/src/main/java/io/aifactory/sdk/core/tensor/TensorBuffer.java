@@ -187,6 +187,23 @@ public final class TensorBuffer implements AutoCloseable {
     return closed || root.closed;
   }
 
+  /**
+   * Returns true if {@code other} has this tensor's element type and shape over exactly the same bytes of the
+   * same root tensor: for example two calls of {@code window.latestBatch(n)} while no row was appended. Whatever
+   * wraps one's memory (an inference runtime's tensor) is a valid wrapper of the other for as long as the root is
+   * open, whichever view objects come and go. A view of the same rows with another shape is not the same region.
+   */
+  public boolean isSameRegion(TensorBuffer other) {
+    if (other == this) {
+      return true;
+    }
+    if (other.root != root || other.offset != offset || other.type != type || other.elementCount != elementCount) {
+      return false;
+    }
+    // Windows hand every view of one n the same shape array, so this is usually one comparison.
+    return other.shape == shape || Arrays.equals(other.shape, shape);
+  }
+
   /** Returns true if this tensor has the given element type and shape. */
   public boolean hasShape(ElementType expectedType, long... expectedShape) {
     if (expectedType != type || expectedShape.length != shape.length) {

@@ -223,6 +223,22 @@ class TensorBufferTest {
   }
 
   @Test
+  void shouldCallViewsOfTheSameBytesTypeAndShapeTheSameRegion() {
+    try (TensorBuffer t = TensorBuffer.allocate(ElementType.FLOAT32, 8, 4);
+        TensorBuffer twin = TensorBuffer.allocate(ElementType.FLOAT32, 8, 4)) {
+      TensorBuffer view = t.slice(2, 3);
+      assertTrue(view.isSameRegion(t.slice(2, 3)), "a new view object over the same rows");
+      assertTrue(view.isSameRegion(t.range(8, 12).reshape(3, 4)), "the same bytes reached another way");
+      assertTrue(t.isSameRegion(t));
+      assertFalse(view.isSameRegion(t.slice(3, 3)), "one row later");
+      assertFalse(view.isSameRegion(t.slice(2, 2)), "fewer rows");
+      assertFalse(view.isSameRegion(t.slice(2, 3).reshape(1, 3, 4)), "same bytes, another shape");
+      assertFalse(view.isSameRegion(twin.slice(2, 3)), "another root");
+      assertFalse(t.isSameRegion(t.reshape(4, 8)));
+    }
+  }
+
+  @Test
   void shouldSupportScalarsAndEmptyTensors() {
     try (TensorBuffer scalar = TensorBuffer.allocate(ElementType.INT64);
         TensorBuffer empty = TensorBuffer.allocate(ElementType.FLOAT32, 0, 16)) {

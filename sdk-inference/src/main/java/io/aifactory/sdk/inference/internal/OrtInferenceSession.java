@@ -330,6 +330,21 @@ public final class OrtInferenceSession implements InferenceSession {
   }
 
   @Override
+  public void check(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
+    if (outputs.isEmpty()) {
+      throw new InferenceException("model " + name + ": no outputs given; the model's outputs are "
+          + outputSpecs.keySet());
+    }
+    enter();
+    try {
+      checkInputs(inputs);
+      checkOutputs(outputs, inputs);
+    } finally {
+      exit();
+    }
+  }
+
+  @Override
   public SessionBinding bind(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs) {
     if (outputs.isEmpty()) {
       throw new InferenceException("model " + name + ": no outputs given; the model's outputs are "
@@ -397,6 +412,20 @@ public final class OrtInferenceSession implements InferenceSession {
     } finally {
       lifecycle.writeLock().unlock();
     }
+  }
+
+  /**
+   * Returns how many ONNX Runtime wrappers the session's cache has created for the tensors passed to
+   * {@link #run(Map, Map)}: a loop that reuses its tensors, or views of the same rows, stops adding to it. For tests and
+   * diagnostics; not part of the API.
+   */
+  public long wrappersCreated() {
+    return wrappers.createdCount();
+  }
+
+  /** Returns how many wrappers the session's cache holds; for tests and diagnostics, not part of the API. */
+  public int wrappersCached() {
+    return wrappers.size();
   }
 
   @Override
