@@ -29,7 +29,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * or, from a shell, {@code java -cp <sdk and driver jars> io.aifactory.sdk.core.app.AifactoryApp line1.json}.
  *
  * <p>The same file runs against the simulator or a real PLC: only the device URIs change (or are replaced with
- * {@link #start(ConfigNode, Path, Map, String...)}). Every mistake is a {@link ConfigurationException} that names
+ * {@link Builder#deviceUri}). Every mistake is a {@link ConfigurationException} that names
  * its path in the file, e.g. {@code pipelines[0].actions[1].guard: no guard 'feed9' (guards: feed1, feed2)}; an
  * unknown field is a mistake, not ignored. The format is documented in {@code docs/apps.md}.
  *
@@ -79,31 +78,12 @@ public final class AifactoryApp implements AutoCloseable {
 
   /** Loads {@code configFile} and starts everything it describes. */
   public static AifactoryApp start(Path configFile) {
-    Path base = configFile.toAbsolutePath().getParent();
-    return start(ConfigNode.read(configFile), base, Map.of());
+    return newBuilder().config(configFile).start();
   }
 
-  /**
-   * Starts the application {@code root} describes, with some devices' URIs replaced (by device name), e.g. by the
-   * addresses of simulated PLCs.
-   *
-   * @param baseDirectory the folder that relative paths in the config (models, recordings) are resolved against
-   * @param extraTopLevelFields top-level fields that the caller reads itself and that are therefore allowed
-   * @throws ConfigurationException naming the path of the first mistake; nothing is left open
-   */
-  public static AifactoryApp start(ConfigNode root, Path baseDirectory, Map<String, URI> deviceUris,
-      String... extraTopLevelFields) {
-    List<String> allowed = new ArrayList<>(List.of(TOP_LEVEL));
-    Collections.addAll(allowed, extraTopLevelFields);
-    root.checkFields(allowed.toArray(new String[0]));
-    AifactoryApp app = new AifactoryApp();
-    try {
-      app.build(root, baseDirectory, deviceUris);
-      return app;
-    } catch (RuntimeException e) {
-      app.close();
-      throw e;
-    }
+  /** Returns a builder, for an app whose config is amended in code (simulated devices, extra actions). */
+  public static Builder newBuilder() {
+    return new Builder();
   }
 
   /** Runs the app in {@code args[0]} until Ctrl-C (or for {@code --duration 30s}). */
@@ -123,7 +103,9 @@ public final class AifactoryApp implements AutoCloseable {
     }
   }
 
-  private void build(ConfigNode root, Path base, Map<String, URI> deviceUris) {
+  private void build(ConfigNode root, Path base, Builder options) {
+    Map<String, URI> deviceUris = options.deviceUris;
+    alarmListeners.addAll(options.alarmListeners);
     for (DeviceConfig dc : PlantConfig.read(root).devices()) {
       deviceConfigs.put(dc.name(), dc);
     }
@@ -157,7 +139,13 @@ public final class AifactoryApp implements AutoCloseable {
     }
     for (ConfigNode node : root.optionalArray("pipelines")) {
       String name = unique(node, pipelines);
-      pipelines.put(name, pipeline(node));
+      pipelines.put(name, pipeline(node, options.actions.getOrDefault(name, List.of())));
+    }
+    for (String name : options.actions.keySet()) {
+      if (!pipelines.containsKey(name)) {
+        throw new ConfigurationException("pipelines", "no pipeline '" + name + "' to add actions to (pipelines: "
+            + pipelines.keySet() + ")", null);
+      }
     }
     for (WriteGuard g : guards.values()) {
       g.start();
@@ -261,7 +249,7 @@ public final class AifactoryApp implements AutoCloseable {
     }
   }
 
-  private Pipeline pipeline(ConfigNode node) {
+  private Pipeline pipeline(ConfigNode node, List<PipelineAction> extraActions) {
     node.checkFields("name", "poll", "window", "model", "machines", "actions", "backPressure", "recorder",
         "metricsInterval");
     String name = node.text("name");
@@ -305,16 +293,25 @@ public final class AifactoryApp implements AutoCloseable {
       if (recorder != null) {
         b.action(recorder::onResult); // a method reference: the pipeline must not close the shared recorder
       }
+      Map<String, ThresholdAlarm> alarms = new LinkedHashMap<>();
       for (ConfigNode a : node.optionalArray("actions")) {
-        b.action(action(a, recorder));
+        PipelineAction action = action(a, recorder, alarms);
+        if (action instanceof ThresholdAlarm) {
+          ThresholdAlarm alarm = (ThresholdAlarm) action;
+          if (alarms.putIfAbsent(alarm.name(), alarm) != null) {
+            throw a.error("name", "duplicate alarm name '" + alarm.name() + "'");
+          }
+        }
+        b.action(action);
       }
+      extraActions.forEach(b::action);
       return keep(b.build());
     } catch (IllegalArgumentException e) {
       throw node.error("", "pipeline '" + name + "': " + e.getMessage(), e);
     }
   }
 
-  private PipelineAction action(ConfigNode node, Recorder recorder) {
+  private PipelineAction action(ConfigNode node, Recorder recorder, Map<String, ThresholdAlarm> alarms) {
     String type = node.text("type");
     switch (type) {
       case "alarm": {
@@ -331,13 +328,23 @@ public final class AifactoryApp implements AutoCloseable {
         return b.build();
       }
       case "write": {
-        node.checkFields("type", "guard", "machine", "output", "linear", "threshold");
+        node.checkFields("type", "guard", "machine", "output", "linear", "threshold", "alarm");
         WriteGuard guard = named(node, "guard", guards, "guard");
         String output = node.text("output", null);
         ToDoubleFunction<MachineResult> value = r -> output == null ? r.value() : r.value(output);
         ToDoubleFunction<MachineResult> proposal;
-        if (node.has("linear") == node.has("threshold")) {
-          throw node.error("", "expected exactly one of linear {scale, offset} or threshold {above, propose, otherwise}");
+        String machine = node.text("machine");
+        int forms = (node.has("linear") ? 1 : 0) + (node.has("threshold") ? 1 : 0) + (node.has("alarm") ? 1 : 0);
+        if (forms != 1) {
+          throw node.error("", "expected exactly one of linear {scale, offset}, threshold {above, propose, otherwise}"
+              + " or alarm {name, propose, otherwise}");
+        } else if (node.has("alarm")) {
+          // While the named alarm (an earlier action of this pipeline) is raised for the machine, propose one value.
+          ConfigNode a = node.object("alarm").checkFields("name", "propose", "otherwise");
+          ThresholdAlarm alarm = named(a, "name", alarms, "alarm");
+          double propose = a.number("propose");
+          double otherwise = a.number("otherwise");
+          proposal = r -> alarm.isRaised(machine) ? propose : otherwise;
         } else if (node.has("linear")) {
           ConfigNode l = node.object("linear").checkFields("scale", "offset");
           double scale = l.number("scale");
@@ -353,7 +360,7 @@ public final class AifactoryApp implements AutoCloseable {
         if (recorder != null) {
           guard.addListener(recorder);
         }
-        return new GuardedWrite(node.text("machine"), guard, proposal);
+        return new GuardedWrite(machine, guard, proposal);
       }
       case "publish": {
         node.checkFields("type", "device", "tags", "output");
@@ -510,5 +517,77 @@ public final class AifactoryApp implements AutoCloseable {
       }
     }
     opened.clear();
+  }
+
+  /** Where an app's config comes from, and what code adds to it. */
+  public static final class Builder {
+    private ConfigNode root;
+    private Path baseDirectory;
+    private final Map<String, URI> deviceUris = new LinkedHashMap<>();
+    private final List<String> extraFields = new ArrayList<>();
+    private final Map<String, List<PipelineAction>> actions = new LinkedHashMap<>();
+    private final List<AlarmListener> alarmListeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Reads the config from {@code file}; relative paths in it are resolved against its folder. */
+    public Builder config(Path file) {
+      this.root = ConfigNode.read(file);
+      this.baseDirectory = file.toAbsolutePath().getParent();
+      return this;
+    }
+
+    /** Uses an already parsed config; relative paths in it are resolved against {@code baseDirectory}. */
+    public Builder config(ConfigNode root, Path baseDirectory) {
+      this.root = java.util.Objects.requireNonNull(root, "root");
+      this.baseDirectory = java.util.Objects.requireNonNull(baseDirectory, "baseDirectory");
+      return this;
+    }
+
+    /** Replaces the URI of the device named {@code device}, e.g. with a simulated PLC's address. */
+    public Builder deviceUri(String device, URI uri) {
+      deviceUris.put(device, uri);
+      return this;
+    }
+
+    /** Allows a top-level field that the application reads itself (for example an example's own settings). */
+    public Builder allowField(String topLevelField) {
+      extraFields.add(topLevelField);
+      return this;
+    }
+
+    /** Adds an action written in code to the pipeline named {@code pipeline}, after those of the config. */
+    public Builder action(String pipeline, PipelineAction action) {
+      actions.computeIfAbsent(pipeline, p -> new ArrayList<>()).add(java.util.Objects.requireNonNull(action, "action"));
+      return this;
+    }
+
+    /** Hears every alarm of every pipeline, from the first result on. */
+    public Builder alarmListener(AlarmListener listener) {
+      alarmListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Opens and starts everything the config describes.
+     *
+     * @throws ConfigurationException naming the path of the first mistake; nothing is left open
+     */
+    public AifactoryApp start() {
+      if (root == null) {
+        throw new IllegalStateException("config not set");
+      }
+      List<String> allowed = new ArrayList<>(List.of(TOP_LEVEL));
+      allowed.addAll(extraFields);
+      root.checkFields(allowed.toArray(new String[0]));
+      AifactoryApp app = new AifactoryApp();
+      try {
+        app.build(root, baseDirectory, this);
+        return app;
+      } catch (RuntimeException e) {
+        app.close();
+        throw e;
+      }
+    }
   }
 }

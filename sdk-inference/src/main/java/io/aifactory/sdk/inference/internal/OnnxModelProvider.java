@@ -29,7 +29,8 @@ import java.util.Objects;
  *   "sha256": "9f86d0…", "version": "3", "providers": ["CUDA", "CPU"], "intraOpThreads": 1 }
  * }</pre>
  *
- * <p>{@code path} is relative to the config's folder. {@code sha256} pins the file: a file with other bytes is
+ * <p>{@code path} is relative to the config's folder; {@code resource} instead names a model on the class path
+ * (packaged in the application's jar). {@code sha256} pins the file: a file with other bytes is
  * refused before ONNX Runtime sees it. {@code version} is reported unless the file's {@code metadata_props} name one
  * (see {@link OnnxRuntimeModel#info()}).
  * {@code providers} lists {@link ExecutionProvider} names, most preferred first (default: CPU).
@@ -43,8 +44,25 @@ public final class OnnxModelProvider implements ModelProvider {
   @Override
   public Model open(ConfigNode node, Path baseDirectory) {
     Objects.requireNonNull(baseDirectory, "baseDirectory");
-    node.checkFields("name", "type", "path", "sha256", "version", "providers", "intraOpThreads");
+    node.checkFields("name", "type", "path", "resource", "sha256", "version", "providers", "intraOpThreads");
     String name = node.text("name");
+    if (node.has("path") == node.has("resource")) {
+      throw node.error("", "expected exactly one of path (a file) or resource (on the class path)");
+    }
+    if (node.has("resource")) {
+      // A model packaged in the application's jar, e.g. an example's: loaded through the class loader.
+      String resource = node.text("resource");
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if ((loader != null ? loader : OnnxModelProvider.class.getClassLoader()).getResource(resource) == null) {
+        throw node.error("resource", "no model resource '" + resource + "' on the class path");
+      }
+      ModelSource source = ModelSource.ofResource(loader != null ? loader : OnnxModelProvider.class.getClassLoader(),
+          resource);
+      if (node.has("sha256")) {
+        source = node.convert("sha256", source::pinnedTo);
+      }
+      return OnnxRuntimeModel.open(name, node.text("version", ""), source, options(node));
+    }
     Path file = node.convert("path", text -> {
       try {
         return baseDirectory.resolve(text).normalize();
