@@ -13,14 +13,17 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A device whose subscription the test drives by hand, one poll at a time, on the test's thread. */
-final class ManualDevice implements Device {
+/**
+ * A device whose subscription the test drives by hand, one poll at a time, on the test's thread. Public so that
+ * tests of other packages (e.g. the Micrometer binder's) drive pipelines the same way.
+ */
+public final class ManualDevice implements Device {
   private volatile SampleListener listener;
   private volatile List<Tag> tags;
   private long time = 1_000_000_000L;
 
   /** Delivers one poll: {@code values[i]} for tag i, NaN meaning a BAD (timed out) sample. */
-  void poll(double... values) {
+  public void poll(double... values) {
     SampleBatch.Builder b = SampleBatch.newBuilder(tags.size());
     time += 100_000_000L;
     for (int i = 0; i < tags.size(); i++) {
@@ -33,7 +36,7 @@ final class ManualDevice implements Device {
     listener.onSamples(b.receiveTimeNanos(time).build());
   }
 
-  List<Tag> subscribedTags() {
+  public List<Tag> subscribedTags() {
     return tags;
   }
 

@@ -22,6 +22,43 @@ public final class StatusMapping {
     return Quality.bad(reason(raw), raw, name);
   }
 
+  /**
+   * Returns the StatusCode to publish for a quality: its raw code when that is an OPC UA code of the same severity
+   * (a status read from an OPC UA device passes through unchanged), otherwise the code that fits its reason. A
+   * Modbus exception code in {@code rawStatus} is never mistaken for an OPC UA one, because its severity bits
+   * (GOOD) would not match a BAD or UNCERTAIN quality.
+   */
+  public static StatusCode statusCode(Quality quality) {
+    long raw = quality.rawStatus();
+    long severity = raw & 0xC0000000L;
+    switch (quality.status()) {
+      case GOOD:
+        return raw != 0 && severity == 0 ? new StatusCode(raw) : StatusCode.GOOD;
+      case UNCERTAIN:
+        if (severity == 0x40000000L) return new StatusCode(raw);
+        switch (quality.reason()) {
+          case STALE_INPUT: return new StatusCode(StatusCodes.Uncertain_LastUsableValue);
+          case DISCONNECTED:
+          case TIMEOUT: return new StatusCode(StatusCodes.Uncertain_NoCommunicationLastUsableValue);
+          case OUT_OF_RANGE: return new StatusCode(StatusCodes.Uncertain_EngineeringUnitsExceeded);
+          default: return StatusCode.UNCERTAIN;
+        }
+      default:
+        if (severity == 0x80000000L) return new StatusCode(raw);
+        switch (quality.reason()) {
+          case TIMEOUT: return new StatusCode(StatusCodes.Bad_Timeout);
+          case DISCONNECTED:
+          case STALE_INPUT: return new StatusCode(StatusCodes.Bad_NoCommunication);
+          case DEVICE_ERROR: return new StatusCode(StatusCodes.Bad_DeviceFailure);
+          case PROTOCOL_ERROR: return new StatusCode(StatusCodes.Bad_CommunicationError);
+          case OUT_OF_RANGE: return new StatusCode(StatusCodes.Bad_OutOfRange);
+          case CONFIG_ERROR: return new StatusCode(StatusCodes.Bad_ConfigurationError);
+          // A model that failed or returned NaN has no closer OPC UA code than plain Bad.
+          default: return StatusCode.BAD;
+        }
+    }
+  }
+
   /** Returns the reason for a bad status. */
   public static Quality.Reason reason(long raw) {
     long code = raw & 0xFFFF0000L;

@@ -4,6 +4,7 @@ import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.opcua.internal.NodeIdAddress;
+import io.aifactory.sdk.opcua.internal.StatusMapping;
 import io.aifactory.sdk.opcua.internal.Values;
 import io.aifactory.sdk.opcua.internal.server.EmbeddedServer;
 import io.aifactory.sdk.opcua.internal.server.ServerVariable;
@@ -16,10 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.milo.opcua.stack.core.StatusCodes;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DataValue;
 import org.eclipse.milo.opcua.stack.core.types.builtin.DateTime;
 import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
-import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
 
 /**
  * An OPC UA server that publishes AI results as read-only variables in its own namespace, with the same security
@@ -30,6 +31,10 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
  * {@code AnomalyScore} in folder {@code Line1}, NodeId {@code nsu=<namespaceUri>;s=Line1.AnomalyScore} (namespace
  * index 2 on this server).
  *
+ * <p>Publish through typed handles, looked up once when the application is wired: a misspelt name or a wrong
+ * type then fails at start-up, not at the first result. A pipeline's results are published by an
+ * {@link OpcUaResultPublisher}.
+ *
  * <pre>{@code
  * try (OpcUaResultServer results = OpcUaResultServer.newBuilder()
  *     .port(4840)
@@ -38,11 +43,16 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.Variant;
  *     .user("scada", secretFromVault)
  *     .pipelineResults("Line1")
  *     .build()) {
+ *   ResultVariable<Double> score = results.variable("Line1.AnomalyScore", Double.class);
+ *   ResultVariable<Boolean> alarm = results.variable("Line1.AlarmState", Boolean.class);
  *   results.start();
- *   results.publish("Line1.AnomalyScore", 0.93);
- *   results.publish("Line1.AlarmState", true);
+ *   score.set(0.93);
+ *   alarm.set(true);
  * }
  * }</pre>
+ *
+ * <p>Until a value is first published, a variable reads as its type's zero with StatusCode
+ * {@code Bad_WaitingForInitialData}: a client never takes the placeholder for a result.
  */
 public final class OpcUaResultServer implements AutoCloseable {
   /** The variables {@link Builder#pipelineResults(String)} adds, after the prefix and a dot. */
@@ -63,8 +73,11 @@ public final class OpcUaResultServer implements AutoCloseable {
     for (Map.Entry<String, DataType> e : b.variables.entrySet()) {
       String name = e.getKey();
       Tag tag = Tag.of(name, "nsu=" + namespaceUri + ";s=" + name, e.getValue());
-      vars.put(name, new ServerVariable(tag, NodeIdAddress.parse(tag), List.of(name.split("\\.")), false,
-          Double.NaN, Double.NaN, Values.zero(tag), null));
+      ServerVariable v = new ServerVariable(tag, NodeIdAddress.parse(tag), List.of(name.split("\\.")), false,
+          Double.NaN, Double.NaN, Values.zero(tag), null);
+      v.set(new DataValue(v.value().getValue(), new StatusCode(StatusCodes.Bad_WaitingForInitialData), null,
+          DateTime.now()));
+      vars.put(name, v);
     }
     this.variables = vars;
     List<ServerVariable> list = new ArrayList<>(vars.values());
@@ -116,7 +129,19 @@ public final class OpcUaResultServer implements AutoCloseable {
 
   /** Returns the NodeId string clients use for a variable, e.g. {@code nsu=urn:…;s=Line1.AnomalyScore}. */
   public String nodeId(String name) {
-    return variable(name).tag().address();
+    return serverVariable(name).tag().address();
+  }
+
+  /**
+   * Returns a typed handle on a variable declared in the builder; the way to publish. Look handles up once, when
+   * wiring the application, so that mistakes fail there.
+   *
+   * @param type the variable's Java type: {@code Double} for float64, {@code Boolean} for bool, {@code String} for
+   *     string, … (see {@link ResultVariable})
+   * @throws IllegalArgumentException naming the variable if it was not declared or is of another type
+   */
+  public <T> ResultVariable<T> variable(String name, Class<T> type) {
+    return ResultVariable.of(serverVariable(name), type);
   }
 
   /** Returns the server's application certificate (for a client's {@code trusted/} folder); null before start. */
@@ -140,33 +165,34 @@ public final class OpcUaResultServer implements AutoCloseable {
   }
 
   /**
-   * Publishes a value: a {@code Number}, {@code Boolean} or {@code String} matching the variable's type. Subscribed
-   * clients see it at their next sampling.
+   * Publishes a GOOD value: a {@code Number}, {@code Boolean} or {@code String} matching the variable's type.
+   * Subscribed clients see it at their next sampling. Prefer a {@link #variable(String, Class) typed handle}, which
+   * checks the name and type once.
    *
    * @throws IllegalArgumentException naming the variable if it is unknown or the value does not fit its type
    */
   public void publish(String name, Object value) {
-    ServerVariable v = variable(name);
+    ServerVariable v = serverVariable(name);
     v.set(Values.toRaw(v.tag(), value));
   }
 
-  /** Marks a variable's value as not trustworthy (e.g. the model stalled), keeping its last value. */
+  /**
+   * Marks a variable's value as not trustworthy (e.g. the model stalled), keeping its last value and source
+   * timestamp; see {@link ResultVariable#setQuality}.
+   */
   public void publishQuality(String name, Quality quality) {
-    ServerVariable v = variable(name);
-    long raw = quality.rawStatus() != 0 ? quality.rawStatus()
-        : quality.isGood() ? StatusCode.GOOD.getValue()
-        : quality.isBad() ? StatusCode.BAD.getValue() : StatusCode.UNCERTAIN.getValue();
-    DateTime now = DateTime.now();
-    v.set(new DataValue(new Variant(v.value().getValue().getValue()), new StatusCode(raw), now, now));
+    ServerVariable v = serverVariable(name);
+    DataValue last = v.value();
+    v.set(new DataValue(last.getValue(), StatusMapping.statusCode(quality), last.getSourceTime(), DateTime.now()));
   }
 
   /** Returns the value last published, in the form {@code Sample.value()} uses. */
   public Object get(String name) {
-    ServerVariable v = variable(name);
+    ServerVariable v = serverVariable(name);
     return Values.toEngineering(v.tag(), v.value().getValue().getValue());
   }
 
-  private ServerVariable variable(String name) {
+  private ServerVariable serverVariable(String name) {
     ServerVariable v = variables.get(Objects.requireNonNull(name, "name"));
     if (v == null) throw new IllegalArgumentException("no result variable '" + name + "' (known: " + variables.keySet() + ")");
     return v;
@@ -265,6 +291,20 @@ public final class OpcUaResultServer implements AutoCloseable {
           .variable(prefix + "." + MODEL_NAME, DataType.STRING)
           .variable(prefix + "." + MODEL_VERSION, DataType.STRING)
           .variable(prefix + "." + INFERENCE_LATENCY_MILLIS, DataType.FLOAT64);
+    }
+
+    /**
+     * Adds {@link #pipelineResults(String) the usual results} of each machine of a pipeline under
+     * {@code <pipeline>.<machine>}, e.g. {@code spindles.spindle2.AnomalyScore}: the layout an
+     * {@link OpcUaResultPublisher} publishes to.
+     */
+    public Builder pipelineResults(String pipeline, List<String> machines) {
+      Objects.requireNonNull(pipeline, "pipeline");
+      if (machines.isEmpty()) throw new IllegalArgumentException("pipeline '" + pipeline + "': machines is empty");
+      for (String machine : machines) {
+        pipelineResults(pipeline + "." + machine);
+      }
+      return this;
     }
 
     public OpcUaResultServer build() {

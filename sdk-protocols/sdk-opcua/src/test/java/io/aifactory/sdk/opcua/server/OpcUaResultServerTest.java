@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.DeviceOptions;
+import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.ReconnectPolicy;
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.opcua.OpcUaDevice;
@@ -194,5 +195,29 @@ class OpcUaResultServerTest {
     assertThrows(IllegalArgumentException.class, () -> server.publish("Line1.ModelName", 3));
     assertFalse(server.names().isEmpty());
     assertEquals("nsu=urn:aifactory:ai-results;s=Line1.AlarmState", server.nodeId("Line1.AlarmState"));
+  }
+
+  @Test
+  void shouldCheckTypedHandlesOnceAndMapQualityOntoStatusCodes() {
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> server.variable("Line1.AnomalyScor", Double.class));
+    assertTrue(unknown.getMessage().contains("Line1.AnomalyScor"), unknown.getMessage());
+    IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class,
+        () -> server.variable("Line1.AlarmState", Double.class));
+    assertTrue(wrongType.getMessage().contains("Boolean"), wrongType.getMessage());
+
+    ResultVariable<Float> rms = server.variable("Line1.Waveform.Rms", Float.class);
+    assertEquals(StatusCodes.Bad_WaitingForInitialData, rms.quality().rawStatus(), "never published: " + rms.quality());
+    rms.set(1.5f);
+    assertTrue(rms.quality().isGood());
+    rms.set(2.5f, Quality.uncertain(Quality.Reason.STALE_INPUT, 0, "held"));
+    assertEquals(StatusCodes.Uncertain_LastUsableValue, rms.quality().rawStatus());
+    rms.setQuality(Quality.bad(Quality.Reason.MODEL_ERROR, "model failed"));
+    assertTrue(rms.quality().isBad());
+    assertEquals(2.5f, rms.get(), "the last value is kept under the Bad status");
+    // A Modbus exception code (2) in a BAD quality must not pass as an OPC UA code (0x00000002 is Good).
+    rms.setQuality(Quality.bad(Quality.Reason.DEVICE_ERROR, 2, "illegal data address"));
+    assertEquals(StatusCodes.Bad_DeviceFailure, rms.quality().rawStatus());
+    assertThrows(IllegalArgumentException.class, () -> rms.set(3f, Quality.bad(Quality.Reason.MODEL_ERROR, "x")));
   }
 }
