@@ -369,6 +369,11 @@ public final class WriteGuard implements AutoCloseable {
       note(why, "rounded to " + v + " for " + tag.dataType());
     }
     Outcome outcome = v == proposed ? Outcome.ACCEPTED : Outcome.CLAMPED;
+    if (v == before) {
+      // Nothing to change: writing the same value again would only load the PLC and the audit.
+      note(why, "already " + v + ": nothing written");
+      return decision(outcome, proposed, v, Double.NaN, before, before, why.toString());
+    }
     // 5. mode
     if (mode == GuardMode.SHADOW) {
       // Shadow decisions count as writes for interval and rate, so the audit shows what LIVE would have done.
@@ -621,7 +626,14 @@ public final class WriteGuard implements AutoCloseable {
       switch (d.outcome()) {
         case BLOCKED: log.debug("write guard {}", d); break;
         case FAILED: log.warn("write guard {}", d); break;
-        default: log.info("write guard {}", d); break;
+        default:
+          // A proposal that changes nothing (the value is already there) is routine: DEBUG, like a blocked one.
+          if ((d.outcome() == Outcome.ACCEPTED || d.outcome() == Outcome.CLAMPED) && d.decided() == d.before()) {
+            log.debug("write guard {}", d);
+          } else {
+            log.info("write guard {}", d);
+          }
+          break;
       }
       for (GuardListener l : listeners) {
         try {

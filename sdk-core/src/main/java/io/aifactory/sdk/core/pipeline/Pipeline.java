@@ -307,7 +307,8 @@ public final class Pipeline implements AutoCloseable {
         continue;
       }
       m.rows.incrementAndGet();
-      if (m.scoredOnce && !m.stale && !m.window.isValid(rows)) {
+      // Once the window could hold a full window (from the start: a PLC down at start-up is reported too).
+      if (!m.stale && m.window.sequence() >= rows && !m.window.isValid(rows)) {
         // The missing-data policy gave up on this machine's inputs: no model call until the window has refilled.
         m.stale = true;
         offer(m, new Pending(m.window.sequence(), received, badQuality(m, batch), lastTime(batch)));
@@ -319,7 +320,6 @@ public final class Pipeline implements AutoCloseable {
   private void onReady(MachineState m, long sequence) {
     m.windows.incrementAndGet();
     m.stale = false;
-    m.scoredOnce = true;
     offer(m, new Pending(sequence, m.receivedNanos, null, 0));
   }
 
@@ -680,7 +680,6 @@ public final class Pipeline implements AutoCloseable {
     Window window;
     // Written by the device's thread only.
     long receivedNanos;
-    boolean scoredOnce;
     boolean offered;
     volatile boolean stale;
 

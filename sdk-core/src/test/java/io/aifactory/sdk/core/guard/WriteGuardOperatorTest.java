@@ -69,14 +69,14 @@ class WriteGuardOperatorTest {
   @Test
   void shouldBackOffEveryProposalAndSayUntilWhen() throws Exception {
     start(live(plc).operatorBackoff(Duration.ofHours(1)));
-    assertEquals(Outcome.ACCEPTED, await(guard.propose(50)).outcome());
+    assertEquals(Outcome.ACCEPTED, await(guard.propose(52)).outcome());
     plc.set(40);
     assertEquals(Outcome.BACKED_OFF, await(guard.propose(55)).outcome());
     GuardDecision d = await(guard.propose(56));
     assertEquals(Outcome.BACKED_OFF, d.outcome());
     assertTrue(d.reason().matches("operator changed the value at .+; backing off until .+"), d.reason());
     assertEquals(2, guard.metrics().backoffs());
-    assertEquals(List.of(50.0), plc.writes());
+    assertEquals(List.of(52.0), plc.writes());
   }
 
   @Test

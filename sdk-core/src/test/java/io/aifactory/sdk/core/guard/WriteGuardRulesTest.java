@@ -46,6 +46,18 @@ class WriteGuardRulesTest {
   }
 
   @Test
+  void shouldNotRewriteAValueTheDeviceAlreadyHolds() throws Exception {
+    start(live(plc).minInterval(Duration.ofHours(1)));
+    GuardDecision d = await(guard.propose(50));
+    assertEquals(Outcome.ACCEPTED, d.outcome(), d::toString);
+    assertFalse(d.wrote());
+    assertTrue(d.reason().contains("nothing written"), d.reason());
+    assertEquals(List.of(), plc.writes());
+    // Not a write, so it does not start the minimum interval: a real change right after it is written.
+    assertEquals(55, await(guard.propose(55)).written());
+  }
+
+  @Test
   void shouldRejectAProposalOutsideTheRangeByDefault() throws Exception {
     start(live(plc));
     GuardDecision d = await(guard.propose(100.5));
