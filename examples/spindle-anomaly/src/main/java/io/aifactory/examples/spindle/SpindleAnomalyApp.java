@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class SpindleAnomalyApp implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>(); // closed in reverse order
   private final List<Alarm> alarms = new CopyOnWriteArrayList<>();
   private final Map<String, Double> maxScores = new ConcurrentHashMap<>();
+  /** Per guard: decisions that changed (or in shadow mode would have changed) the feed override. */
+  private final Map<String, AtomicLong> feedChanges = new ConcurrentHashMap<>();
   private final long startNanos = System.nanoTime();
   private ScenarioRunner simulator;
   private OpcUaResultServer results;
@@ -121,10 +124,17 @@ public final class SpindleAnomalyApp implements AutoCloseable {
       results.variable(PIPELINE + "." + m + "." + OpcUaResultServer.MODEL_VERSION, String.class)
           .set(model.version() + " sha256 " + model.sha256().substring(0, 12));
     }
-    if (settings.liveWrites) {
-      for (String m : machines) {
-        app.guard(m + ".feed").ifPresent(g -> g.mode(GuardMode.LIVE));
+    for (String m : machines) {
+      WriteGuard guard = app.guard(m + ".feed").orElseThrow();
+      if (settings.liveWrites) {
+        guard.mode(GuardMode.LIVE);
       }
+      AtomicLong changes = feedChanges.computeIfAbsent(m, k -> new AtomicLong());
+      guard.addListener(d -> {
+        if (!Double.isNaN(d.decided()) && d.decided() != d.before()) {
+          changes.incrementAndGet();
+        }
+      });
     }
     LOG.info("results published at {} (namespace {}); feed overrides in {} mode", results.uri(),
         results.namespaceUri(), settings.liveWrites ? "LIVE" : "SHADOW");
@@ -183,7 +193,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
       } catch (Exception e) {
         LOG.warn("cannot read {} back: {}", guard.tag().name(), e.toString());
       }
-      long writes = guard.metrics().accepted() + guard.metrics().clamped();
+      long writes = feedChanges.get(m.name()).get();
       boolean inAlarm = false;
       for (Alarm a : alarms) {
         if (a.event.machine().equals(m.name())) inAlarm = a.event.kind() == AlarmEvent.Kind.RAISED;

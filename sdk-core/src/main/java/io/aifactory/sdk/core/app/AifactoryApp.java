@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>The same file runs against the simulator or a real PLC: only the device URIs change (or are replaced with
  * {@link Builder#deviceUri}). Every mistake is a {@link ConfigurationException} that names
  * its path in the file, e.g. {@code pipelines[0].actions[1].guard: no guard 'feed9' (guards: feed1, feed2)}; an
- * unknown field is a mistake, not ignored. The format is documented in {@code docs/apps.md}.
+ * unknown field is a mistake, not ignored. The format is documented in {@code docs/pipelines.md}.
  *
  * <p>Things are opened in the order devices, models, recorders, guards, pipelines, and closed in reverse: the
  * pipelines stop first, the recorders last, so every record already accepted is written.
