@@ -83,8 +83,20 @@ class OnnxRuntimeModelProviderTest {
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> open(
         "{\"name\": \"spindle\", \"type\": \"onnx\", \"path\": \"models/spindle.onnx\", \"threads\": 2}"));
     assertEquals("models[0].threads", e.path());
-    assertTrue(e.getMessage().contains("unknown field (expected one of intraOpThreads, name, path, providers, sha256,"
-        + " type, version)"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown field (expected one of intraOpThreads, name, path, providers, resource,"
+        + " sha256, type, version)"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseBothOrNeitherOfPathAndResourceAndAMissingResource() {
+    ConfigurationException both = assertThrows(ConfigurationException.class, () -> open(
+        "{\"name\": \"spindle\", \"type\": \"onnx\", \"path\": \"models/spindle.onnx\", \"resource\": \"m.onnx\"}"));
+    assertTrue(both.getMessage().contains("expected exactly one of path (a file) or resource"), both.getMessage());
+    ConfigurationException missing = assertThrows(ConfigurationException.class, () -> open(
+        "{\"name\": \"spindle\", \"type\": \"onnx\", \"resource\": \"models/nowhere.onnx\"}"));
+    assertEquals("models[0].resource", missing.path());
+    assertTrue(missing.getMessage().contains("no model resource 'models/nowhere.onnx' on the class path"),
+        missing.getMessage());
   }
 
   @Test

@@ -107,6 +107,7 @@ class AifactoryAppTest {
     Path file = write(config("live"));
     BlockingQueue<AlarmEvent> alarms = new LinkedBlockingQueue<>();
     BlockingQueue<GuardDecision> written = new LinkedBlockingQueue<>();
+    BlockingQueue<GuardDecision> backedOff = new LinkedBlockingQueue<>();
     try (AifactoryApp app = AifactoryApp.start(file)) {
       app.addAlarmListener(alarms::add);
       WriteGuard guard = app.guard("m2-setpoint").orElseThrow();
@@ -116,6 +117,9 @@ class AifactoryAppTest {
         public void onDecision(GuardDecision d) {
           if (d.wrote()) {
             written.add(d);
+          }
+          if (d.outcome() == GuardDecision.Outcome.BACKED_OFF) {
+            backedOff.add(d);
           }
         }
       });
@@ -131,6 +135,11 @@ class AifactoryAppTest {
       assertEquals(80, first.before(), 0);
       assertTrue(plant.plc.writes().stream().anyMatch(w -> w.tagName().equals("m2.setpoint") && ((Number) w.value()).intValue() == 70),
           "the PLC recorded a write to m2.setpoint's register: " + plant.plc.writes());
+      // An operator sets the value at the HMI: the guard notices at its next proposal and backs off.
+      plant.plc.set("m2.setpoint", 95);
+      GuardDecision backOff = backedOff.poll(20, TimeUnit.SECONDS);
+      assertTrue(backOff != null, "the guard did not notice the operator");
+      assertEquals(95, backOff.before(), 0);
     }
     List<JsonNode> records = readRecordings(dir.resolve("recordings"));
     assertTrue(records.stream().anyMatch(r -> r.path("type").asText().equals("result")
@@ -139,6 +148,8 @@ class AifactoryAppTest {
         && r.path("kind").asText().equals("RAISED")), "alarm recorded");
     assertTrue(records.stream().anyMatch(r -> r.path("type").asText().equals("decision")
         && r.path("written").asDouble() == 70), "guard decision recorded");
+    assertTrue(records.stream().anyMatch(r -> r.path("type").asText().equals("operator")
+        && r.path("tag").asText().equals("m2.setpoint") && r.path("found").asDouble() == 95), "operator action recorded");
     assertTrue(records.stream().anyMatch(r -> r.path("type").asText().equals("sample")
         && r.path("tag").asText().equals("m2.current")), "samples recorded");
   }
