@@ -82,6 +82,7 @@ public final class Pipeline implements AutoCloseable {
   private final List<PipelineListener> listeners = new CopyOnWriteArrayList<>();
   private final int rows;
   private final Duration metricsInterval;
+  private final boolean acceptUncertain;
 
   // Tick state: pooled batch tensors, and the views and maps for each batch size (made once, so that the model's
   // runtime sees the same tensor objects every tick and can keep its wrappers).
@@ -101,7 +102,7 @@ public final class Pipeline implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition workAvailable = lock.newCondition();
   private boolean signalled;
-  private final List<Subscription> subscriptions = new ArrayList<>();
+  private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
   private final AtomicLong ticks = new AtomicLong();
   private final AtomicLong modelCalls = new AtomicLong();
   private final LatencyHistogram latency = new LatencyHistogram();
@@ -119,6 +120,7 @@ public final class Pipeline implements AutoCloseable {
     this.outputWidth = b.outputWidth;
     this.rows = b.windowRows;
     this.metricsInterval = b.metricsInterval;
+    this.acceptUncertain = b.acceptUncertain;
     this.listeners.addAll(b.listeners);
     this.actions = List.copyOf(b.actions);
     List<String> names = new ArrayList<>();
@@ -233,6 +235,12 @@ public final class Pipeline implements AutoCloseable {
             }
           }
         }
+        for (MachineState m : ms) {
+          m.positions = new int[m.tags.size()];
+          for (int c = 0; c < m.tags.size(); c++) {
+            m.positions[c] = tags.indexOf(m.tags.get(c));
+          }
+        }
         subscriptions.add(e.getKey().subscribe(tags, poll, batch -> onSamples(ms, batch)));
       }
     } catch (RuntimeException e) {
@@ -268,7 +276,11 @@ public final class Pipeline implements AutoCloseable {
     MachineMetrics total = new MachineMetrics(name, sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6], sum[7],
         Math.min(latency.percentile(0.5), latency.max()), Math.min(latency.percentile(0.99), latency.max()),
         latency.max());
-    return new PipelineMetrics(name, ticks.get(), modelCalls.get(), total, list);
+    long overruns = 0;
+    for (Subscription s : subscriptions) {
+      overruns += s.overruns();
+    }
+    return new PipelineMetrics(name, ticks.get(), modelCalls.get(), overruns, total, list);
   }
 
   // ------------------------------------------------------------------------------------- device threads
@@ -301,7 +313,7 @@ public final class Pipeline implements AutoCloseable {
     for (MachineState m : ms) {
       m.receivedNanos = received;
       try {
-        m.window.append(batch); // may call onReady on this thread
+        appendRow(m, batch); // may call onReady on this thread
       } catch (RuntimeException e) {
         LOG.warn("pipeline '{}' machine '{}': could not append a row: {}", name, m.name, e.toString());
         continue;
@@ -314,6 +326,28 @@ public final class Pipeline implements AutoCloseable {
         offer(m, new Pending(m.window.sequence(), received, badQuality(m, batch), lastTime(batch)));
       }
     }
+  }
+
+  /**
+   * Appends the machine's samples of a poll as one row. A poll arrives in the order the pipeline subscribed, so each
+   * machine picks its own samples by position instead of every window scanning the whole poll (N machines would
+   * cost N * N lookups per poll); a batch of another layout goes through the window's lookup by tag name.
+   */
+  private void appendRow(MachineState m, SampleBatch batch) {
+    int[] positions = m.positions;
+    long time = Long.MIN_VALUE;
+    for (int c = 0; c < positions.length; c++) {
+      int i = positions[c];
+      if (i >= batch.size() || !batch.tag(i).equals(m.tags.get(c))) {
+        m.window.append(batch);
+        return;
+      }
+      Quality q = batch.quality(i);
+      m.present[c] = q.isGood() || acceptUncertain && !q.isBad();
+      m.row[c] = batch.doubleValue(i);
+      time = Math.max(time, batch.sourceTimeNanos(i));
+    }
+    m.window.append(time > 0 ? time : batch.receiveTimeNanos(), m.row, m.present);
   }
 
   /** On a device's thread, inside {@code append}: a new valid window of the machine is ready to score. */
@@ -678,6 +712,10 @@ public final class Pipeline implements AutoCloseable {
     /** Guarded by the pipeline's intake lock. */
     final ArrayDeque<Pending> pending = new ArrayDeque<>();
     Window window;
+    /** Where each of the machine's tags sits in its device's polls; set before subscribing. */
+    int[] positions;
+    final double[] row;
+    final boolean[] present;
     // Written by the device's thread only.
     long receivedNanos;
     boolean offered;
@@ -698,6 +736,8 @@ public final class Pipeline implements AutoCloseable {
       this.device = device;
       this.tags = tags;
       this.bound = bound;
+      this.row = new double[tags.size()];
+      this.present = new boolean[tags.size()];
     }
 
   }

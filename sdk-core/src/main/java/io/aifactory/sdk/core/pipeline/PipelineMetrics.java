@@ -8,13 +8,16 @@ public final class PipelineMetrics {
   private final String pipeline;
   private final long ticks;
   private final long modelCalls;
+  private final long pollOverruns;
   private final MachineMetrics total;
   private final List<MachineMetrics> machines;
 
-  PipelineMetrics(String pipeline, long ticks, long modelCalls, MachineMetrics total, List<MachineMetrics> machines) {
+  PipelineMetrics(String pipeline, long ticks, long modelCalls, long pollOverruns, MachineMetrics total,
+      List<MachineMetrics> machines) {
     this.pipeline = pipeline;
     this.ticks = ticks;
     this.modelCalls = modelCalls;
+    this.pollOverruns = pollOverruns;
     this.total = total;
     this.machines = List.copyOf(machines);
   }
@@ -36,6 +39,14 @@ public final class PipelineMetrics {
     return modelCalls;
   }
 
+  /**
+   * Returns the polls the devices skipped because the previous one was still running (the sum of the subscriptions'
+   * {@link io.aifactory.sdk.core.Subscription#overruns()}): a poll rate the devices or the network cannot keep up with.
+   */
+  public long pollOverruns() {
+    return pollOverruns;
+  }
+
   /** Returns the counters summed over every machine, with the pipeline's latency percentiles. */
   public MachineMetrics total() {
     return total;
@@ -51,6 +62,6 @@ public final class PipelineMetrics {
 
   @Override
   public String toString() {
-    return "Pipeline " + pipeline + ": ticks=" + ticks + " modelCalls=" + modelCalls + " " + total;
+    return "Pipeline " + pipeline + ": ticks=" + ticks + " modelCalls=" + modelCalls + " pollOverruns=" + pollOverruns + " " + total;
   }
 }

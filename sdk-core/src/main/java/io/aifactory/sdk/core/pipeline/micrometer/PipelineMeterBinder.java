@@ -24,7 +24,8 @@ import java.util.function.ToLongFunction;
  * {@code .stale.results}, {@code .model.errors}, {@code .actions}, {@code .action.errors}, and the gauges
  * {@code aifactory.pipeline.latency.percentile} (tag {@code phi} 0.5 and 0.99) and {@code aifactory.pipeline.latency.max},
  * in seconds (from receiving a window's last samples to the end of the last action on its result). Per pipeline,
- * tagged {@code pipeline}: the function counter {@code aifactory.pipeline.model.calls}. Pipeline totals are the sum
+ * tagged {@code pipeline}: the function counters {@code aifactory.pipeline.model.calls} and
+ * {@code aifactory.pipeline.poll.overruns}. Pipeline totals are the sum
  * over the {@code machine} tag.
  *
  * <pre>{@code
@@ -69,6 +70,10 @@ public final class PipelineMeterBinder implements MeterBinder {
     FunctionCounter.builder(PREFIX + "model.calls", pipeline, p -> metrics().modelCalls())
         .tags(pipelineTags)
         .description("Model calls; each scores the ready windows of several machines as one batch")
+        .register(registry);
+    FunctionCounter.builder(PREFIX + "poll.overruns", pipeline, p -> metrics().pollOverruns())
+        .tags(pipelineTags)
+        .description("Polls the devices skipped because the previous poll was still running")
         .register(registry);
 
     List<String> machines = pipeline.machines();

@@ -136,7 +136,9 @@ class PipelineMeterBinderTest {
         assertEquals(m.latencyMax().toNanos() / 1e9, max, 1e-12);
         assertTrue(max > 0 && p50 > 0 && p50 <= p99 && p99 <= max, "p50=" + p50 + " p99=" + p99 + " max=" + max);
       }
-      assertEquals(MACHINES.size() * 11 + 1, registry.getMeters().size(), "11 meters per machine, 1 per pipeline");
+      assertEquals(MACHINES.size() * 11 + 2, registry.getMeters().size(), "11 meters per machine, 2 per pipeline");
+      assertEquals(p.metrics().pollOverruns(),
+          registry.get("aifactory.pipeline.poll.overruns").functionCounter().count());
     }
   }
 
