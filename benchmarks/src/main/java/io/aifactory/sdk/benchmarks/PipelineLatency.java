@@ -25,7 +25,6 @@ import io.aifactory.sdk.testkit.modbus.ModbusSimulator;
 import io.aifactory.sdk.testkit.onnx.OnnxModels;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,7 +78,8 @@ public final class PipelineLatency {
   private final List<WriteGuard> guards = new ArrayList<>();
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final com.sun.management.ThreadMXBean threads =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private PipelineLatency(int machines) throws Exception {
     this.machines = machines;
@@ -142,8 +142,8 @@ public final class PipelineLatency {
     System.out.printf(Locale.ROOT, "%d machine(s) x %d float32 registers, window %d rows, PCA window model in ONNX"
         + " Runtime (1 intra-op thread), a SHADOW write guard per machine; %d cores%n", machines, FEATURES, ROWS,
         Runtime.getRuntime().availableProcessors());
-    System.out.println("rate/machine  path        rows/s   p50 us   p99 us   max us  CPU us/row  overruns  guard"
-        + " decisions  load");
+    System.out.println("rate/machine  path        rows/s   p50 us   p99 us   max us  CPU us/row  heap B/row  overruns"
+        + "  guard decisions  load");
     long[][] phases = {{100, 10_000}, {10, 5_000}, {1, 5_000}};
     for (long[] phase : phases) {
       Duration interval = Duration.ofMillis(phase[0]);
@@ -166,6 +166,7 @@ public final class PipelineLatency {
     long overruns = -1;
     long decisions;
     double load;
+    long allocated;
     Map<Long, Long> threadCpu;
     Map<Long, String> threadNames;
   }
@@ -173,8 +174,9 @@ public final class PipelineLatency {
   private void print(Duration interval, Result r) {
     String lat = r.p50 < 0 ? String.format(Locale.ROOT, "%8s %8s %8s", "-", "-", "-")
         : String.format(Locale.ROOT, "%8.0f %8.0f %8.0f", r.p50 / 1e3, r.p99 / 1e3, r.max / 1e3);
-    System.out.printf(Locale.ROOT, "%5d/s       %-10s %7.0f %s %11.1f %9s %16d %5.2f%n", 1000 / interval.toMillis(),
-        r.path, r.rows / (r.nanos / 1e9), lat, r.rows == 0 ? 0.0 : r.cpuNanos / 1e3 / r.rows,
+    System.out.printf(Locale.ROOT, "%5d/s       %-10s %7.0f %s %11.1f %11.0f %9s %16d %5.2f%n",
+        1000 / interval.toMillis(), r.path, r.rows / (r.nanos / 1e9), lat, r.rows == 0 ? 0.0 : r.cpuNanos / 1e3 / r.rows,
+        r.rows == 0 ? 0.0 : (double) r.allocated / r.rows,
         r.overruns < 0 ? "-" : Long.toString(r.overruns), r.decisions, r.load);
     if (interval.toMillis() == 1 && r.rows > 0) {
       // Where the CPU went, by thread: the busiest few, in microseconds per row.
@@ -182,6 +184,10 @@ public final class PipelineLatency {
       r.threadCpu.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(5)
           .forEach(e -> b.append(String.format(Locale.ROOT, " %s %.1f;", r.threadNames.get(e.getKey()),
               e.getValue() / 1e3 / r.rows)));
+      long named = r.threadCpu.values().stream().mapToLong(Long::longValue).sum();
+      // The rest ran on threads ThreadMXBean does not list: the JVM's own (garbage collector, JIT compilers).
+      b.append(String.format(Locale.ROOT, " all listed threads %.1f; JVM's own threads %.1f",
+          named / 1e3 / r.rows, (r.cpuNanos - named) / 1e3 / r.rows));
       System.out.println(b);
     }
   }
@@ -269,6 +275,7 @@ public final class PipelineLatency {
     r.load = os.getSystemLoadAverage();
     r.decisions = decisions();
     r.threadCpu = threadCpu();
+    r.allocated = allocated();
     r.cpuNanos = os.getProcessCpuTime();
     r.nanos = System.nanoTime();
     return r;
@@ -277,6 +284,7 @@ public final class PipelineLatency {
   private Result finish(Result r, long rows, long p50, long p99, long max) {
     r.nanos = System.nanoTime() - r.nanos;
     r.cpuNanos = os.getProcessCpuTime() - r.cpuNanos;
+    r.allocated = allocated() - r.allocated;
     Map<Long, Long> before = r.threadCpu;
     r.threadCpu = threadCpu();
     r.threadCpu.replaceAll((id, cpu) -> cpu - before.getOrDefault(id, 0L));
@@ -305,6 +313,15 @@ public final class PipelineLatency {
       }
     }
     return cpu;
+  }
+
+  /** Returns the heap bytes allocated so far by the live threads (a thread that ended takes its count along). */
+  private long allocated() {
+    long sum = 0;
+    for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
   }
 
   private long decisions() {
