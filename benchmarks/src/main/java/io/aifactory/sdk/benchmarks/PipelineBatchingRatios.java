@@ -1,0 +1,77 @@
+package io.aifactory.sdk.benchmarks;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A cross-check for {@link PipelineBatchingBenchmark} on a shared, loaded machine, as {@link InterleavedRatios} is
+ * for {@link InferenceBenchmark}: the four paths alternate in short rounds over the same state, and each path's
+ * median round is reported per tick, per machine, and as a ratio to the pipeline's.
+ *
+ * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.PipelineBatchingRatios}
+ * (optionally the number of rounds, 30 by default).
+ */
+public final class PipelineBatchingRatios {
+  private static final String[] PATHS = {"pipeline", "batchedByHand", "perMachineView", "perMachineCopy"};
+
+  private PipelineBatchingRatios() {}
+
+  public static void main(String[] args) throws Exception {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+    long roundNanos = 100_000_000L;
+    for (int machines : new int[] {1, 8, 64}) {
+      PipelineBatchingBenchmark b = new PipelineBatchingBenchmark();
+      b.machines = machines;
+      b.setUp();
+      try {
+        double[][] perTick = new double[PATHS.length][rounds];
+        for (int p = 0; p < PATHS.length; p++) {
+          measure(b, p, roundNanos * 5); // warm-up
+        }
+        for (int r = 0; r < rounds; r++) {
+          for (int p = 0; p < PATHS.length; p++) {
+            perTick[p][r] = measure(b, p, roundNanos);
+          }
+        }
+        double ours = median(perTick[0]);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "N=%2d:", machines));
+        for (int p = 0; p < PATHS.length; p++) {
+          double m = median(perTick[p]);
+          line.append(String.format(Locale.ROOT, " | %s %7.1f us/tick %6.2f us/machine = %.2fx", PATHS[p], m / 1000,
+              m / 1000 / machines, m / ours));
+        }
+        System.out.println(line);
+      } finally {
+        b.tearDown();
+      }
+    }
+  }
+
+  /** Returns the mean nanoseconds per tick of path {@code p} over about {@code nanos}. */
+  private static double measure(PipelineBatchingBenchmark b, int p, long nanos) throws Exception {
+    long start = System.nanoTime();
+    long calls = 0;
+    double sink = 0;
+    long now;
+    do {
+      switch (p) {
+        case 0: sink += b.pipeline(); break;
+        case 1: sink += b.batchedByHand(); break;
+        case 2: sink += b.perMachineView(); break;
+        default: sink += b.perMachineCopy(); break;
+      }
+      calls++;
+      now = System.nanoTime();
+    } while (now - start < nanos);
+    if (sink == 42.4242) {
+      System.out.print("");
+    }
+    return (double) (now - start) / calls;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+}
