@@ -66,6 +66,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final List<RecordedWrite> writes = new CopyOnWriteArrayList<>();
   private final List<InjectedException> exceptions = new CopyOnWriteArrayList<>();
   private final Set<Integer> refusedFunctionCodes = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> silentUnits = ConcurrentHashMap.newKeySet();
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
@@ -306,6 +307,19 @@ public final class ModbusSimulator implements SimulatedServer {
   }
 
   /**
+   * Makes one unit silent, as a slave on a multi-drop bus that lost power or its address: its requests are read and
+   * never answered, while the other units answer and the connection stays open. Undone with {@code silence(id, false)}.
+   */
+  public void silence(int unitId, boolean silent) {
+    unit(unitId);
+    if (silent) {
+      silentUnits.add(unitId);
+    } else {
+      silentUnits.remove(unitId);
+    }
+  }
+
+  /**
    * Answers every request of {@code unitId} that touches {@code [address, address + count)} of {@code table} with
    * exception {@code code}, reads and writes alike, until {@link #clearExceptions()}.
    */
@@ -427,7 +441,7 @@ public final class ModbusSimulator implements SimulatedServer {
         }
         requests.incrementAndGet();
         byFunctionCode.incrementAndGet(pdu.length > 0 ? pdu[0] & 0x7f : 0);
-        if (stalled) continue;
+        if (stalled || silentUnits.contains(unitId)) continue;
         long delay = delayNanos;
         if (delay > 0) Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
         byte[] reply = process(unitId, pdu);
@@ -704,13 +718,21 @@ public final class ModbusSimulator implements SimulatedServer {
     }
 
     /**
-     * Adds a unit id and the tags it holds.
+     * Adds a unit id and the tags it holds. A tag's address may name this unit ({@code holding:100@3}), so that
+     * the driver's tags for a multi-drop bus can be declared here unchanged.
      *
      * @throws io.aifactory.sdk.core.AddressException if a tag's address is malformed
+     * @throws IllegalArgumentException if a tag's address names another unit
      */
     public Builder unit(int unitId, List<Tag> tags) {
       if (unitId < 0 || unitId > 255) throw new IllegalArgumentException("unitId not in 0..255: " + unitId);
-      for (Tag t : tags) ModbusAddress.of(t);
+      for (Tag t : tags) {
+        int named = ModbusAddress.of(t).unit();
+        if (named >= 0 && named != unitId) {
+          throw new IllegalArgumentException("tag '" + t.name() + "' (" + t.address() + ") names unit " + named
+              + " but is declared for unit " + unitId);
+        }
+      }
       units.put(unitId, List.copyOf(tags));
       return this;
     }

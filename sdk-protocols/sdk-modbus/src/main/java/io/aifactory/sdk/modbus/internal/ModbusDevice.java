@@ -27,6 +27,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -100,6 +101,14 @@ public final class ModbusDevice implements Device {
   /** The device answered ILLEGAL_FUNCTION to FC22 (mask write) or FC06 (write single register): avoid them. */
   private boolean noMaskWrite;
   private boolean noSingleWrite;
+  /**
+   * Units that answered on this connection since the last timeout. A timeout closes the connection only if no other
+   * unit answered since the previous one: a silent slave on a shared bus is that slave's failure, while a connection
+   * on which nobody answers is dead (and a device with one unit resets at its first timeout, as before).
+   */
+  private final BitSet answeredSinceTimeout = new BitSet(256);
+  /** Units that timed out in the cycle being executed: their later requests in it are not sent. */
+  private final BitSet silentThisCycle = new BitSet(256);
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
     this(settings, options, transportFactory(settings));
@@ -227,7 +236,7 @@ public final class ModbusDevice implements Device {
     for (int i = 0; i < n; i++) {
       addresses[i] = ModbusAddress.of(tags.get(i));
       orders[i] = addresses[i].wordOrder(settings.wordOrder);
-      units[i] = settings.unit;
+      units[i] = addresses[i].unit(settings.unit);
     }
     return new RequestPlanner(registerLimit, bitLimit, settings.maxGap).plan(tags, addresses, orders, units, holes);
   }
@@ -261,6 +270,7 @@ public final class ModbusDevice implements Device {
   /** Runs one read cycle of {@code plan}; I/O thread only. */
   SampleBatch execute(ReadPlan plan) {
     if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
+    silentThisCycle.clear();
     if (settings.pipeline > 1 && transport != null && transport.canPipeline()) {
       readPipelined(plan);
     } else {
@@ -290,6 +300,10 @@ public final class ModbusDevice implements Device {
       mark(plan, span.items, disconnected);
       return;
     }
+    if (silentThisCycle.get(span.unit)) {
+      mark(plan, span.items, silentUnit(span.unit));
+      return;
+    }
     try {
       fetch(span.unit, span.table, span.start, span.count, span.chunk, span.buffer, 0);
       mark(plan, span.items, null);
@@ -297,8 +311,30 @@ public final class ModbusDevice implements Device {
       handleRefusal(plan, span, e);
     } catch (IOException | ProtocolException e) {
       mark(plan, span.items, transportError(e));
-      lost(e);
+      failed(span.unit, e);
     }
+  }
+
+  private Quality silentUnit(int unit) {
+    return Quality.bad(Quality.Reason.TIMEOUT, describe(unit) + " did not answer earlier in this cycle");
+  }
+
+  /**
+   * A request to {@code unit} failed without a reply. A timeout while other units still answer is that unit's
+   * silence: the connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one
+   * request timeout per cycle, not one per request). Anything else drops the connection.
+   */
+  private void failed(int unit, Exception e) {
+    if (e instanceof SocketTimeoutException) {
+      boolean othersAnswer = answeredSinceTimeout.cardinality() > (answeredSinceTimeout.get(unit) ? 1 : 0);
+      answeredSinceTimeout.clear();
+      if (othersAnswer) {
+        silentThisCycle.set(unit);
+        log.debug("{}: unit {} did not answer while others do; keeping the connection", uri, unit);
+        return;
+      }
+    }
+    lost(e);
   }
 
   /**
@@ -369,6 +405,7 @@ public final class ModbusDevice implements Device {
           refused[received] = null;
           exchangeStartedNanos = System.nanoTime();
           int len = transport.receive(tokens[received], s.unit, response);
+          answeredSinceTimeout.set(s.unit);
           try {
             checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
             copyReadReply(len, s.unit, s.table, s.start, s.count, s.buffer, 0);
@@ -415,6 +452,10 @@ public final class ModbusDevice implements Device {
         plan.scratch[i] = disconnected;
         continue;
       }
+      if (silentThisCycle.get(span.unit)) {
+        plan.scratch[i] = silentUnit(span.unit);
+        continue;
+      }
       try {
         int chunk = RequestPlanner.chunk(a.width(), limit, RequestPlanner.elementWidth(a));
         fetch(span.unit, span.table, a.offset(), a.width(), chunk, span.buffer, a.offset() - span.start);
@@ -427,7 +468,7 @@ public final class ModbusDevice implements Device {
         }
       } catch (IOException | ProtocolException e) {
         plan.scratch[i] = transportError(e);
-        lost(e);
+        failed(span.unit, e);
       }
     }
     if (learnGaps && !anyRefused) {
@@ -505,7 +546,9 @@ public final class ModbusDevice implements Device {
     int fc = request[0] & 0xff;
     exchangeStartedNanos = System.nanoTime();
     try {
-      return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+      int len = transport.exchange(unit, request, length, response);
+      answeredSinceTimeout.set(unit);
+      return checkReply(len, fc, unit, what);
     } finally {
       exchangeStartedNanos = 0;
     }
@@ -560,7 +603,7 @@ public final class ModbusDevice implements Device {
   }
 
   private void doWrite(Tag tag, ModbusAddress a, Object value, byte[] image) {
-    int unit = settings.unit;
+    int unit = a.unit(settings.unit);
     String what = "write of tag '" + tag.name() + "' to " + a;
     if (transport == null) throw new DeviceException(what + " failed: no connection to " + uri);
     try {
@@ -573,7 +616,7 @@ public final class ModbusDevice implements Device {
     } catch (ModbusDeviceException e) {
       throw new ModbusDeviceException(describe(unit) + " refused " + what, e.code());
     } catch (SocketTimeoutException e) {
-      lost(e);
+      failed(unit, e);
       throw new DeviceTimeoutException(what + ": " + e.getMessage(), e);
     } catch (ProtocolException e) {
       lost(e);
@@ -803,6 +846,7 @@ public final class ModbusDevice implements Device {
       watched = t;
       connecting = null;
       attempts = 0;
+      answeredSinceTimeout.clear();
       transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
       failedAttempt(t, e);
