@@ -304,9 +304,24 @@ public final class ModbusDevice implements Device {
       mark(plan, span.items, silentUnit(span.unit));
       return;
     }
+    // The planner never bridges a hole, so only a span of one value can be (or overlap) one.
+    boolean hole = span.items.length == 1 && holes.any(span.unit, span.table, span.start, span.start + span.count);
+    if (hole) {
+      long wait = holes.untilRetry(span.unit, span.table, span.start, span.start + span.count);
+      if (wait > 0) {
+        mark(plan, span.items, Quality.bad(Quality.Reason.DEVICE_ERROR, ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code(),
+            describe(span.unit) + " refused " + describe(span.table, span.start, span.count)
+                + " with ILLEGAL_DATA_ADDRESS; asked again in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
+        return;
+      }
+    }
     try {
       fetch(span.unit, span.table, span.start, span.count, span.chunk, span.buffer, 0);
       mark(plan, span.items, null);
+      if (hole) {
+        log.info("{}: {} answers again; no longer a hole", uri, span);
+        holes.answered(span.unit, span.table, span.start, span.start + span.count);
+      }
     } catch (ModbusDeviceException e) {
       handleRefusal(plan, span, e);
     } catch (IOException | ProtocolException e) {
@@ -360,7 +375,7 @@ public final class ModbusDevice implements Device {
       log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
       splitAndRetry(plan, span, true);
     } else {
-      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
+      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.refused(span.unit, span.table, span.start, span.start + span.count);
       mark(plan, span.items, deviceError(e));
     }
   }
@@ -381,7 +396,9 @@ public final class ModbusDevice implements Device {
       int n = 0;
       while (next < spans.length && n < depth) {
         ReadPlan.Span span = spans[next++];
-        if (span.requestCount() == 1) {
+        // A learned hole (a span of one value, planned alone) goes through readSpan, which backs it off.
+        boolean hole = span.items.length == 1 && holes.any(span.unit, span.table, span.start, span.start + span.count);
+        if (span.requestCount() == 1 && !hole) {
           window[n++] = span;
         } else {
           readSpan(plan, span);
@@ -464,7 +481,7 @@ public final class ModbusDevice implements Device {
         plan.scratch[i] = deviceError(e);
         if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) {
           anyRefused = true;
-          holes.add(span.unit, span.table, a.offset(), a.end());
+          holes.refused(span.unit, span.table, a.offset(), a.end());
         }
       } catch (IOException | ProtocolException e) {
         plan.scratch[i] = transportError(e);
