@@ -4,6 +4,7 @@ import com.ghgande.j2mod.modbus.util.SerialParameters;
 import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.Device;
+import io.aifactory.sdk.core.DeviceMetrics;
 import io.aifactory.sdk.core.DeviceException;
 import io.aifactory.sdk.core.DeviceOptions;
 import io.aifactory.sdk.core.DeviceTimeoutException;
@@ -70,7 +71,10 @@ public final class ModbusDevice implements Device {
   private final Holes holes = new Holes();
   private final Quality disconnected;
   private final List<PollingSubscription> subscriptions = new CopyOnWriteArrayList<>();
-  private final AtomicLong requestCount = new AtomicLong();
+  private final Counters counters = new Counters(this::missedPolls, this::pipelineDepth);
+  /** Missed polls of subscriptions that were closed. */
+  private final AtomicLong retiredMissedPolls = new AtomicLong();
+  private volatile boolean everConnected;
   private final Map<List<Tag>, ReadPlan> plans = new ConcurrentHashMap<>();
   private volatile ReadPlan recentPlan;
   private volatile boolean closed;
@@ -200,7 +204,25 @@ public final class ModbusDevice implements Device {
 
   /** Returns how many requests this device has sent, for tests and benchmarks. */
   public long requestCount() {
-    return requestCount.get();
+    return counters.requests();
+  }
+
+  @Override
+  public DeviceMetrics metrics() {
+    return counters;
+  }
+
+  private long missedPolls() {
+    // Under the list's lock, so a subscription being retired is counted once, never twice or not at all.
+    synchronized (retiredMissedPolls) {
+      long n = retiredMissedPolls.get();
+      for (PollingSubscription s : subscriptions) n += s.overruns();
+      return n;
+    }
+  }
+
+  private int pipelineDepth() {
+    return settings.framing == ModbusSettings.Framing.TCP ? settings.pipeline : 1;
   }
 
   /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
@@ -269,6 +291,7 @@ public final class ModbusDevice implements Device {
 
   /** Runs one read cycle of {@code plan}; I/O thread only. */
   SampleBatch execute(ReadPlan plan) {
+    long started = System.nanoTime();
     if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
     silentThisCycle.clear();
     if (settings.pipeline > 1 && transport != null && transport.canPipeline()) {
@@ -292,6 +315,7 @@ public final class ModbusDevice implements Device {
         ModbusCodec.decodeRegisters(a, plan.orders[i], plan.tags[i], span.buffer, (a.offset() - span.start) * 2, b, now);
       }
     }
+    counters.poll(plan, started);
     return b.build();
   }
 
@@ -414,7 +438,7 @@ public final class ModbusDevice implements Device {
       try {
         for (int k = 0; k < n; k++) {
           ReadPlan.Span s = window[k];
-          requestCount.incrementAndGet();
+          counters.requests.incrementAndGet();
           tokens[k] = transport.send(s.unit, request, readRequest(s.table, s.start, s.count));
         }
         for (; received < n; received++) {
@@ -432,6 +456,7 @@ public final class ModbusDevice implements Device {
           }
         }
       } catch (IOException | ProtocolException e) {
+        if (e instanceof SocketTimeoutException) counters.timeouts.incrementAndGet();
         Quality q = transportError(e);
         for (int k = received; k < n; k++) mark(plan, window[k].items, q);
         lost(e);
@@ -559,13 +584,16 @@ public final class ModbusDevice implements Device {
 
   /** Sends {@code request[0, length)} and returns the reply's length, throwing for exception replies and wrong codes. */
   private int transact(int unit, int length, String what) throws IOException {
-    requestCount.incrementAndGet();
+    counters.requests.incrementAndGet();
     int fc = request[0] & 0xff;
     exchangeStartedNanos = System.nanoTime();
     try {
       int len = transport.exchange(unit, request, length, response);
       answeredSinceTimeout.set(unit);
       return checkReply(len, fc, unit, what);
+    } catch (SocketTimeoutException e) {
+      counters.timeouts.incrementAndGet();
+      throw e;
     } finally {
       exchangeStartedNanos = 0;
     }
@@ -576,6 +604,7 @@ public final class ModbusDevice implements Device {
     int replyFc = len > 0 ? response[0] & 0xff : -1;
     if (replyFc == (fc | 0x80)) {
       if (len < 2) throw new ProtocolException(describe(unit) + ": exception reply to " + what + " has no exception code");
+      counters.exceptionReplies.incrementAndGet();
       throw new ModbusDeviceException(describe(unit) + " refused " + what, response[1] & 0xff);
     }
     if (replyFc != fc) {
@@ -800,7 +829,9 @@ public final class ModbusDevice implements Device {
   }
 
   void removeSubscription(PollingSubscription s) {
-    subscriptions.remove(s);
+    synchronized (retiredMissedPolls) {
+      if (subscriptions.remove(s)) retiredMissedPolls.addAndGet(s.overruns());
+    }
   }
 
   /** Runs a poll of {@code s} on the I/O thread; returns false if the device is closing. */
@@ -864,6 +895,8 @@ public final class ModbusDevice implements Device {
       connecting = null;
       attempts = 0;
       answeredSinceTimeout.clear();
+      if (everConnected) counters.reconnects.incrementAndGet();
+      everConnected = true;
       transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
       failedAttempt(t, e);
