@@ -274,7 +274,10 @@ public final class ModbusDevice implements Device {
     }
     if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     CompletableFuture<SampleBatch> f = new CompletableFuture<>();
-    submit(f, () -> f.complete(execute(plan)));
+    // A read the close() takes from the queue is a failed read, hence BAD rows, like the read in progress whose
+    // connection close() shuts.
+    submit(new Op(f, () -> f.complete(execute(plan)),
+        () -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, uri + " was closed")))));
     return f;
   }
 
@@ -857,16 +860,20 @@ public final class ModbusDevice implements Device {
   }
 
   private void submit(CompletableFuture<?> f, Runnable body) {
+    submit(new Op(f, body, null));
+  }
+
+  private void submit(Op op) {
     if (Thread.currentThread() == ioThread) {
       // A read or write future completes on this thread, so its dependents run here; one that calls the device
       // and waits would wait for itself if queued behind it. The previous request is over, so run this one now.
-      new Op(f, body).run();
+      op.run();
       return;
     }
     try {
-      io.execute(new Op(f, body));
+      io.execute(op);
     } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new DeviceException(uri + " is closed"));
+      op.future.completeExceptionally(new DeviceException(uri + " is closed"));
     }
   }
 
@@ -1018,7 +1025,7 @@ public final class ModbusDevice implements Device {
     scheduler.shutdown();
     // Take the queued requests first, so none starts on the connection closed below; they fail as closed.
     for (Runnable r : io.shutdownNow()) {
-      if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
+      if (r instanceof Op) ((Op) r).closed(uri);
     }
     // Close the connection from here rather than queue that behind a request the PLC may never answer: the request
     // in progress fails at once and the socket or serial port is free when close() returns. A connection still
@@ -1065,14 +1072,27 @@ public final class ModbusDevice implements Device {
     return "ModbusDevice{" + uri + ", " + state + "}";
   }
 
-  /** A caller's operation on the I/O thread, whose future fails rather than hangs if the device closes first. */
+  /**
+   * A caller's operation on the I/O thread, whose future completes rather than hangs if the device closes first:
+   * with {@code ifClosed} (a read: BAD rows), or else with a {@link DeviceException}.
+   */
   private static final class Op implements Runnable {
     final CompletableFuture<?> future;
     final Runnable body;
+    final Runnable ifClosed;
 
-    Op(CompletableFuture<?> future, Runnable body) {
+    Op(CompletableFuture<?> future, Runnable body, Runnable ifClosed) {
       this.future = future;
       this.body = body;
+      this.ifClosed = ifClosed;
+    }
+
+    void closed(URI uri) {
+      if (ifClosed != null) {
+        ifClosed.run();
+      } else {
+        future.completeExceptionally(new DeviceException(uri + " was closed"));
+      }
     }
 
     @Override
