@@ -60,6 +60,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final WordOrder wordOrder;
   private final Clock clock;
   private final int maxRegistersPerRequest;
+  private final boolean tcpNoDelay;
   private final Map<Integer, Unit> units;
   private final Map<String, Entry> entries;
   private final List<Tag> tags;
@@ -87,6 +88,7 @@ public final class ModbusSimulator implements SimulatedServer {
     this.wordOrder = b.wordOrder;
     this.clock = b.clock;
     this.maxRegistersPerRequest = b.maxRegistersPerRequest;
+    this.tcpNoDelay = b.tcpNoDelay;
     this.port = b.port;
     this.units = new TreeMap<>();
     this.entries = new LinkedHashMap<>();
@@ -398,7 +400,7 @@ public final class ModbusSimulator implements SimulatedServer {
 
   private void serve(Socket c) {
     try (Socket socket = c) {
-      socket.setTcpNoDelay(true);
+      socket.setTcpNoDelay(tcpNoDelay);
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
       byte[] frame = new byte[300];
@@ -702,8 +704,19 @@ public final class ModbusSimulator implements SimulatedServer {
     private WordOrder wordOrder = WordOrder.ABCD;
     private Clock clock = Clock.systemUTC();
     private int maxRegistersPerRequest = 125;
+    private boolean tcpNoDelay = true;
 
     private Builder() {}
+
+    /**
+     * With {@code false}, keeps Nagle's algorithm on for client connections, as j2mod's slave and many embedded TCP
+     * stacks do: a reply written while the previous one is unacknowledged waits for the client's (delayed) ACK, so
+     * pipelined requests are answered one per delayed ACK. True (replies sent at once) by default.
+     */
+    public Builder tcpNoDelay(boolean tcpNoDelay) {
+      this.tcpNoDelay = tcpNoDelay;
+      return this;
+    }
 
     /**
      * Sets how many registers one request may read (or write), like a small PLC that answers ILLEGAL_DATA_VALUE to

@@ -113,6 +113,9 @@ public final class ModbusDevice implements Device {
   private final BitSet answeredSinceTimeout = new BitSet(256);
   /** Units that timed out in the cycle being executed: their later requests in it are not sent. */
   private final BitSet silentThisCycle = new BitSet(256);
+  private final PipelineStallDetector stalls = new PipelineStallDetector();
+  /** Set once pipelined replies were seen to stall (a device with Nagle's algorithm on): requests go one by one. */
+  private volatile boolean pipelineOff;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
     this(settings, options, transportFactory(settings));
@@ -222,7 +225,7 @@ public final class ModbusDevice implements Device {
   }
 
   private int pipelineDepth() {
-    return settings.framing == ModbusSettings.Framing.TCP ? settings.pipeline : 1;
+    return settings.framing == ModbusSettings.Framing.TCP && !pipelineOff ? settings.pipeline : 1;
   }
 
   /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
@@ -297,7 +300,7 @@ public final class ModbusDevice implements Device {
     long started = System.nanoTime();
     if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
     silentThisCycle.clear();
-    if (settings.pipeline > 1 && transport != null && transport.canPipeline()) {
+    if (settings.pipeline > 1 && !pipelineOff && transport != null && transport.canPipeline()) {
       readPipelined(plan);
     } else {
       for (ReadPlan.Span span : plan.spans) readSpan(plan, span);
@@ -437,7 +440,10 @@ public final class ModbusDevice implements Device {
         continue;
       }
       int received = 0;
-      exchangeStartedNanos = System.nanoTime();
+      long sentNanos = System.nanoTime();
+      long firstNanos = 0;
+      boolean clean = true;
+      exchangeStartedNanos = sentNanos;
       try {
         for (int k = 0; k < n; k++) {
           ReadPlan.Span s = window[k];
@@ -456,7 +462,15 @@ public final class ModbusDevice implements Device {
             mark(plan, s.items, null);
           } catch (ModbusDeviceException e) {
             refused[received] = e;
+            clean = false;
           }
+          if (received == 0) firstNanos = System.nanoTime();
+        }
+        if (clean && stalls.window(n, sentNanos, firstNanos, System.nanoTime()) && !pipelineOff) {
+          pipelineOff = true;
+          log.warn("{}: pipelined replies stall: the device sends each reply only once we acknowledged the previous one "
+              + "(Nagle's algorithm on its side, delayed ACK on ours), so pipeline={} is slower than requests one by one; "
+              + "sending requests one by one from now on", uri, depth);
         }
       } catch (IOException | ProtocolException e) {
         if (e instanceof SocketTimeoutException) counters.timeouts.incrementAndGet();
