@@ -68,6 +68,7 @@ public final class ModbusSimulator implements SimulatedServer {
   private final List<InjectedException> exceptions = new CopyOnWriteArrayList<>();
   private final Set<Integer> refusedFunctionCodes = ConcurrentHashMap.newKeySet();
   private final Set<Integer> silentUnits = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Long> unitDelayNanos = new ConcurrentHashMap<>();
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
@@ -322,6 +323,16 @@ public final class ModbusSimulator implements SimulatedServer {
   }
 
   /**
+   * Delays the replies of one unit, as a slow slave behind a gateway: the gateway (one request at a time on its bus)
+   * answers later requests, of any unit, only after it. {@code Duration.ZERO} undoes it.
+   */
+  public void delayReplies(int unitId, Duration delay) {
+    unit(unitId);
+    if (delay.isNegative()) throw new IllegalArgumentException("delay < 0: " + delay);
+    unitDelayNanos.put(unitId, delay.toNanos());
+  }
+
+  /**
    * Answers every request of {@code unitId} that touches {@code [address, address + count)} of {@code table} with
    * exception {@code code}, reads and writes alike, until {@link #clearExceptions()}.
    */
@@ -444,7 +455,7 @@ public final class ModbusSimulator implements SimulatedServer {
         requests.incrementAndGet();
         byFunctionCode.incrementAndGet(pdu.length > 0 ? pdu[0] & 0x7f : 0);
         if (stalled || silentUnits.contains(unitId)) continue;
-        long delay = delayNanos;
+        long delay = delayNanos + unitDelayNanos.getOrDefault(unitId, 0L);
         if (delay > 0) Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
         byte[] reply = process(unitId, pdu);
         out.write(frame(tid, unitId, reply));
