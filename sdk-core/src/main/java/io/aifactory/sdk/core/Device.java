@@ -60,4 +60,9 @@ public interface Device extends AutoCloseable {
   /** Closes subscriptions and the connection; pending operations fail. Idempotent. */
   @Override
   void close();
+
+  /** Returns the device's traffic counters, live; {@link DeviceMetrics#NONE} for a driver that keeps none. */
+  default DeviceMetrics metrics() {
+    return DeviceMetrics.NONE;
+  }
 }

@@ -103,8 +103,10 @@ class ModbusDriverFaultTest {
     CompletableFuture<Void> closing = CompletableFuture.runAsync(device::close);
     CompletionException write = assertThrows(CompletionException.class, () -> inFlight.orTimeout(10, TimeUnit.SECONDS).join());
     assertInstanceOf(DeviceException.class, write.getCause());
-    CompletionException read = assertThrows(CompletionException.class, () -> queued.orTimeout(10, TimeUnit.SECONDS).join());
-    assertInstanceOf(DeviceException.class, read.getCause());
+    // A failed read is a BAD sample: the queued read answers BAD(DISCONNECTED) rows, as a read in progress does.
+    SampleBatch read = queued.orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(Quality.Reason.DISCONNECTED, read.quality(0).reason());
+    assertEquals(Quality.Reason.DISCONNECTED, read.quality(1).reason());
     closing.orTimeout(10, TimeUnit.SECONDS).join();
     assertEquals(ConnectionState.CLOSED, device.state());
     assertEquals(ConnectionState.CLOSED, states.get(states.size() - 1), "listeners heard CLOSED last, before close() returned: " + states);
@@ -325,5 +327,24 @@ class ModbusDriverFaultTest {
     first.orTimeout(10, TimeUnit.SECONDS).handle((b, t) -> null).join();
     second.orTimeout(10, TimeUnit.SECONDS).handle((b, t) -> null).join();
     assertThrows(CompletionException.class, () -> device.read(TAGS).join());
+  }
+
+  @ParameterizedTest(name = "rtuOverTcp={0}")
+  @ValueSource(booleans = {false, true})
+  void shouldAnswerAReadInProgressWithDisconnectedRowsWhenClosed(boolean rtuOverTcp) {
+    open(rtuOverTcp, "&timeout=60000");
+    plc.stall(true);
+    CompletableFuture<SampleBatch> inFlight = device.read(TAGS);
+    Await.until("the PLC has the read", () -> plc.requestCount(3) > 0);
+    CompletableFuture<Void> queuedWrite = device.write(COUNT, 9);
+    device.close();
+    SampleBatch batch = inFlight.orTimeout(10, TimeUnit.SECONDS).join();
+    assertEquals(2, batch.size());
+    assertEquals(Quality.Reason.DISCONNECTED, batch.quality(0).reason());
+    assertEquals(Quality.Reason.DISCONNECTED, batch.quality(1).reason());
+    CompletionException write = assertThrows(CompletionException.class, () -> queuedWrite.orTimeout(10, TimeUnit.SECONDS).join());
+    assertInstanceOf(DeviceException.class, write.getCause());
+    CompletionException after = assertThrows(CompletionException.class, () -> device.read(TAGS).join());
+    assertInstanceOf(DeviceException.class, after.getCause(), "a read issued after close() is misuse");
   }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
  *
  * <h2>Notation</h2>
  * <pre>
- *   table:N[.bit][:type][:wordorder]      N is the 0-based protocol address (what goes on the wire)
- *   MODICON[.bit][:type][:wordorder]      5 or 6 digits, 1-based, the first digit names the table
+ *   table:N[.bit][:type][:wordorder][@unit]      N is the 0-based protocol address (what goes on the wire)
+ *   MODICON[.bit][:type][:wordorder][@unit]      5 or 6 digits, 1-based, the first digit names the table
  * </pre>
  * Tables: {@code coil}, {@code discrete}, {@code input}, {@code holding}. Examples: {@code holding:100:float32:cdab},
  * {@code input:7:int32:abcd}, {@code holding:12:uint16}, {@code holding:10.3} (bit 3, 0 = least significant, of
@@ -28,6 +28,12 @@ import java.util.Objects;
  *
  * <p>The type in the address is optional; when present it must agree with the tag's data type. The word order,
  * when absent, is the device's default ({@code wordOrder} option, ABCD unless set).
+ *
+ * <h2>Several slaves on one bus</h2>
+ * A suffix {@code @unit} names the unit id (slave address, 0..255) that holds the value, e.g.
+ * {@code holding:100:float32@3} or {@code 40101:float32@3}: one device (one serial port, one TCP gateway) then reads
+ * several slaves of a multi-drop bus over its one connection. Without it, the value is on the device's default unit
+ * ({@code unit} option). The suffix comes last, after the type and word order, so the rest reads as before.
  */
 public final class ModbusAddress {
   private static final String TABLES = "coil, discrete, input, holding";
@@ -38,8 +44,12 @@ public final class ModbusAddress {
   private final DataType dataType;
   private final int stringLength;
   private final WordOrder wordOrder;
+  /** The unit id the address names, or -1 for the device's default unit. */
+  private final int unit;
 
-  private ModbusAddress(ModbusTable table, int offset, int bit, DataType dataType, int stringLength, WordOrder wordOrder) {
+  private ModbusAddress(ModbusTable table, int offset, int bit, DataType dataType, int stringLength, WordOrder wordOrder,
+      int unit) {
+    this.unit = unit;
     this.table = table;
     this.offset = offset;
     this.bit = bit;
@@ -55,7 +65,19 @@ public final class ModbusAddress {
    */
   public static ModbusAddress parse(String text) {
     Objects.requireNonNull(text, "text");
-    String[] parts = text.trim().split(":", -1);
+    String body = text.trim();
+    int unit = -1;
+    int at = body.lastIndexOf('@');
+    if (at >= 0) {
+      String unitText = body.substring(at + 1).trim();
+      if (unitText.isEmpty() || unitText.length() > 3 || !unitText.chars().allMatch(Character::isDigit)
+          || Integer.parseInt(unitText) > 255) {
+        throw new AddressException("'" + text + "': unit '" + unitText + "' after '@' is not a unit id in 0..255 (e.g. holding:100@3)");
+      }
+      unit = Integer.parseInt(unitText);
+      body = body.substring(0, at);
+    }
+    String[] parts = body.trim().split(":", -1);
     String head = parts[0].toLowerCase(Locale.ROOT);
     ModbusTable table;
     String number;
@@ -128,7 +150,7 @@ public final class ModbusAddress {
         }
       }
     }
-    ModbusAddress a = new ModbusAddress(table, offset, bit, dataType, stringLength, wordOrder);
+    ModbusAddress a = new ModbusAddress(table, offset, bit, dataType, stringLength, wordOrder, unit);
     a.checkShape(text);
     return a;
   }
@@ -154,7 +176,7 @@ public final class ModbusAddress {
       throw new AddressException("tag '" + tag.name() + "': a string needs its length in bytes in the address, e.g. '"
           + tag.address() + ":string[16]'");
     }
-    ModbusAddress resolved = new ModbusAddress(a.table, a.offset, a.bit, tagType, a.stringLength, a.wordOrder);
+    ModbusAddress resolved = new ModbusAddress(a.table, a.offset, a.bit, tagType, a.stringLength, a.wordOrder, a.unit);
     try {
       resolved.checkShape(tag.address());
     } catch (AddressException e) {
@@ -261,6 +283,16 @@ public final class ModbusAddress {
     return wordOrder != null ? wordOrder : defaultOrder;
   }
 
+  /** Returns the unit id the address names after {@code @}, or -1 if it names none (the device's default unit). */
+  public int unit() {
+    return unit;
+  }
+
+  /** Returns {@link #unit()}, or {@code defaultUnit} if the address names none. */
+  public int unit(int defaultUnit) {
+    return unit >= 0 ? unit : defaultUnit;
+  }
+
   /** Returns how many bits (bit tables) or registers (register tables) the value occupies. */
   public int width() {
     if (dataType == null) return 1;
@@ -280,15 +312,15 @@ public final class ModbusAddress {
     if (!(o instanceof ModbusAddress)) return false;
     ModbusAddress a = (ModbusAddress) o;
     return a.table == table && a.offset == offset && a.bit == bit && Objects.equals(a.dataType, dataType)
-        && a.stringLength == stringLength && a.wordOrder == wordOrder;
+        && a.stringLength == stringLength && a.wordOrder == wordOrder && a.unit == unit;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(table, offset, bit, dataType, stringLength, wordOrder);
+    return Objects.hash(table, offset, bit, dataType, stringLength, wordOrder, unit);
   }
 
-  /** Returns the canonical notation with the 0-based address, e.g. {@code holding:100:float32:cdab}. */
+  /** Returns the canonical notation with the 0-based address, e.g. {@code holding:100:float32:cdab} or {@code coil:7@3}. */
   @Override
   public String toString() {
     StringBuilder s = new StringBuilder(table.notation()).append(':').append(offset);
@@ -297,6 +329,7 @@ public final class ModbusAddress {
       s.append(':').append(dataType.kind() == DataType.Kind.STRING ? "string[" + stringLength + "]" : dataType.toString());
     }
     if (wordOrder != null) s.append(':').append(wordOrder.notation());
+    if (unit >= 0) s.append('@').append(unit);
     return s.toString();
   }
 }

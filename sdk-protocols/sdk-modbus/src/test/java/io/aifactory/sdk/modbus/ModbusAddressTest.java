@@ -100,4 +100,24 @@ class ModbusAddressTest {
     assertThrows(AddressException.class, () -> ModbusAddress.of(Tag.of("s", "holding:5", DataType.STRING)));
     assertThrows(AddressException.class, () -> ModbusAddress.of(Tag.of("c", "coil:5", DataType.INT16)));
   }
+
+  @Test
+  void shouldParseAUnitIdAfterTheAddressForSlavesOnOneBus() {
+    ModbusAddress a = ModbusAddress.parse("holding:100:float32:cdab@3");
+    assertEquals(3, a.unit());
+    assertEquals(100, a.offset());
+    assertEquals(WordOrder.CDAB, a.wordOrder());
+    assertEquals("holding:100:float32:cdab@3", a.toString());
+    assertEquals("holding:100@17", ModbusAddress.parse("40101@17").toString());
+    assertEquals("holding:10.3@2", ModbusAddress.parse("holding:10.3@2").toString());
+    assertEquals(-1, ModbusAddress.parse("holding:100").unit());
+    assertEquals(1, ModbusAddress.parse("holding:100").unit(1));
+    assertEquals(3, a.unit(1));
+    assertTrue(!ModbusAddress.parse("holding:1@2").equals(ModbusAddress.parse("holding:1@3")), "the unit is part of the address");
+    assertEquals(2, ModbusAddress.of(Tag.of("t", "coil:7@2", DataType.BOOL)).unit());
+    for (String bad : new String[] {"holding:1@", "holding:1@256", "holding:1@x", "holding:1@-1"}) {
+      AddressException e = assertThrows(AddressException.class, () -> ModbusAddress.parse(bad), bad);
+      assertTrue(e.getMessage().contains("0..255"), e.getMessage());
+    }
+  }
 }

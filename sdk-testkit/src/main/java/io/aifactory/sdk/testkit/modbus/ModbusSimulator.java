@@ -60,12 +60,15 @@ public final class ModbusSimulator implements SimulatedServer {
   private final WordOrder wordOrder;
   private final Clock clock;
   private final int maxRegistersPerRequest;
+  private final boolean tcpNoDelay;
   private final Map<Integer, Unit> units;
   private final Map<String, Entry> entries;
   private final List<Tag> tags;
   private final List<RecordedWrite> writes = new CopyOnWriteArrayList<>();
   private final List<InjectedException> exceptions = new CopyOnWriteArrayList<>();
   private final Set<Integer> refusedFunctionCodes = ConcurrentHashMap.newKeySet();
+  private final Set<Integer> silentUnits = ConcurrentHashMap.newKeySet();
+  private final Map<Integer, Long> unitDelayNanos = new ConcurrentHashMap<>();
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicLong requests = new AtomicLong();
@@ -86,6 +89,7 @@ public final class ModbusSimulator implements SimulatedServer {
     this.wordOrder = b.wordOrder;
     this.clock = b.clock;
     this.maxRegistersPerRequest = b.maxRegistersPerRequest;
+    this.tcpNoDelay = b.tcpNoDelay;
     this.port = b.port;
     this.units = new TreeMap<>();
     this.entries = new LinkedHashMap<>();
@@ -306,6 +310,29 @@ public final class ModbusSimulator implements SimulatedServer {
   }
 
   /**
+   * Makes one unit silent, as a slave on a multi-drop bus that lost power or its address: its requests are read and
+   * never answered, while the other units answer and the connection stays open. Undone with {@code silence(id, false)}.
+   */
+  public void silence(int unitId, boolean silent) {
+    unit(unitId);
+    if (silent) {
+      silentUnits.add(unitId);
+    } else {
+      silentUnits.remove(unitId);
+    }
+  }
+
+  /**
+   * Delays the replies of one unit, as a slow slave behind a gateway: the gateway (one request at a time on its bus)
+   * answers later requests, of any unit, only after it. {@code Duration.ZERO} undoes it.
+   */
+  public void delayReplies(int unitId, Duration delay) {
+    unit(unitId);
+    if (delay.isNegative()) throw new IllegalArgumentException("delay < 0: " + delay);
+    unitDelayNanos.put(unitId, delay.toNanos());
+  }
+
+  /**
    * Answers every request of {@code unitId} that touches {@code [address, address + count)} of {@code table} with
    * exception {@code code}, reads and writes alike, until {@link #clearExceptions()}.
    */
@@ -384,7 +411,7 @@ public final class ModbusSimulator implements SimulatedServer {
 
   private void serve(Socket c) {
     try (Socket socket = c) {
-      socket.setTcpNoDelay(true);
+      socket.setTcpNoDelay(tcpNoDelay);
       InputStream in = socket.getInputStream();
       OutputStream out = socket.getOutputStream();
       byte[] frame = new byte[300];
@@ -427,8 +454,8 @@ public final class ModbusSimulator implements SimulatedServer {
         }
         requests.incrementAndGet();
         byFunctionCode.incrementAndGet(pdu.length > 0 ? pdu[0] & 0x7f : 0);
-        if (stalled) continue;
-        long delay = delayNanos;
+        if (stalled || silentUnits.contains(unitId)) continue;
+        long delay = delayNanos + unitDelayNanos.getOrDefault(unitId, 0L);
         if (delay > 0) Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
         byte[] reply = process(unitId, pdu);
         out.write(frame(tid, unitId, reply));
@@ -688,8 +715,19 @@ public final class ModbusSimulator implements SimulatedServer {
     private WordOrder wordOrder = WordOrder.ABCD;
     private Clock clock = Clock.systemUTC();
     private int maxRegistersPerRequest = 125;
+    private boolean tcpNoDelay = true;
 
     private Builder() {}
+
+    /**
+     * With {@code false}, keeps Nagle's algorithm on for client connections, as j2mod's slave and many embedded TCP
+     * stacks do: a reply written while the previous one is unacknowledged waits for the client's (delayed) ACK, so
+     * pipelined requests are answered one per delayed ACK. True (replies sent at once) by default.
+     */
+    public Builder tcpNoDelay(boolean tcpNoDelay) {
+      this.tcpNoDelay = tcpNoDelay;
+      return this;
+    }
 
     /**
      * Sets how many registers one request may read (or write), like a small PLC that answers ILLEGAL_DATA_VALUE to
@@ -704,13 +742,21 @@ public final class ModbusSimulator implements SimulatedServer {
     }
 
     /**
-     * Adds a unit id and the tags it holds.
+     * Adds a unit id and the tags it holds. A tag's address may name this unit ({@code holding:100@3}), so that
+     * the driver's tags for a multi-drop bus can be declared here unchanged.
      *
      * @throws io.aifactory.sdk.core.AddressException if a tag's address is malformed
+     * @throws IllegalArgumentException if a tag's address names another unit
      */
     public Builder unit(int unitId, List<Tag> tags) {
       if (unitId < 0 || unitId > 255) throw new IllegalArgumentException("unitId not in 0..255: " + unitId);
-      for (Tag t : tags) ModbusAddress.of(t);
+      for (Tag t : tags) {
+        int named = ModbusAddress.of(t).unit();
+        if (named >= 0 && named != unitId) {
+          throw new IllegalArgumentException("tag '" + t.name() + "' (" + t.address() + ") names unit " + named
+              + " but is declared for unit " + unitId);
+        }
+      }
       units.put(unitId, List.copyOf(tags));
       return this;
     }

@@ -4,6 +4,7 @@ import com.ghgande.j2mod.modbus.util.SerialParameters;
 import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.Device;
+import io.aifactory.sdk.core.DeviceMetrics;
 import io.aifactory.sdk.core.DeviceException;
 import io.aifactory.sdk.core.DeviceOptions;
 import io.aifactory.sdk.core.DeviceTimeoutException;
@@ -27,6 +28,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,7 +71,10 @@ public final class ModbusDevice implements Device {
   private final Holes holes = new Holes();
   private final Quality disconnected;
   private final List<PollingSubscription> subscriptions = new CopyOnWriteArrayList<>();
-  private final AtomicLong requestCount = new AtomicLong();
+  private final Counters counters = new Counters(this::missedPolls, this::pipelineDepth);
+  /** Missed polls of subscriptions that were closed. */
+  private final AtomicLong retiredMissedPolls = new AtomicLong();
+  private volatile boolean everConnected;
   private final Map<List<Tag>, ReadPlan> plans = new ConcurrentHashMap<>();
   private volatile ReadPlan recentPlan;
   private volatile boolean closed;
@@ -100,6 +105,17 @@ public final class ModbusDevice implements Device {
   /** The device answered ILLEGAL_FUNCTION to FC22 (mask write) or FC06 (write single register): avoid them. */
   private boolean noMaskWrite;
   private boolean noSingleWrite;
+  /**
+   * Units that answered on this connection since the last timeout. A timeout closes the connection only if no other
+   * unit answered since the previous one: a silent slave on a shared bus is that slave's failure, while a connection
+   * on which nobody answers is dead (and a device with one unit resets at its first timeout, as before).
+   */
+  private final BitSet answeredSinceTimeout = new BitSet(256);
+  /** Units that timed out in the cycle being executed: their later requests in it are not sent. */
+  private final BitSet silentThisCycle = new BitSet(256);
+  private final PipelineStallDetector stalls = new PipelineStallDetector();
+  /** Set once pipelined replies were seen to stall (a device with Nagle's algorithm on): requests go one by one. */
+  private volatile boolean pipelineOff;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
     this(settings, options, transportFactory(settings));
@@ -191,7 +207,25 @@ public final class ModbusDevice implements Device {
 
   /** Returns how many requests this device has sent, for tests and benchmarks. */
   public long requestCount() {
-    return requestCount.get();
+    return counters.requests();
+  }
+
+  @Override
+  public DeviceMetrics metrics() {
+    return counters;
+  }
+
+  private long missedPolls() {
+    // Under the list's lock, so a subscription being retired is counted once, never twice or not at all.
+    synchronized (retiredMissedPolls) {
+      long n = retiredMissedPolls.get();
+      for (PollingSubscription s : subscriptions) n += s.overruns();
+      return n;
+    }
+  }
+
+  private int pipelineDepth() {
+    return settings.framing == ModbusSettings.Framing.TCP && !pipelineOff ? settings.pipeline : 1;
   }
 
   /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
@@ -227,7 +261,7 @@ public final class ModbusDevice implements Device {
     for (int i = 0; i < n; i++) {
       addresses[i] = ModbusAddress.of(tags.get(i));
       orders[i] = addresses[i].wordOrder(settings.wordOrder);
-      units[i] = settings.unit;
+      units[i] = addresses[i].unit(settings.unit);
     }
     return new RequestPlanner(registerLimit, bitLimit, settings.maxGap).plan(tags, addresses, orders, units, holes);
   }
@@ -243,7 +277,10 @@ public final class ModbusDevice implements Device {
     }
     if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     CompletableFuture<SampleBatch> f = new CompletableFuture<>();
-    submit(f, () -> f.complete(execute(plan)));
+    // A read the close() takes from the queue is a failed read, hence BAD rows, like the read in progress whose
+    // connection close() shuts.
+    submit(new Op(f, () -> f.complete(execute(plan)),
+        () -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, uri + " was closed")))));
     return f;
   }
 
@@ -260,8 +297,10 @@ public final class ModbusDevice implements Device {
 
   /** Runs one read cycle of {@code plan}; I/O thread only. */
   SampleBatch execute(ReadPlan plan) {
+    long started = System.nanoTime();
     if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
-    if (settings.pipeline > 1 && transport != null && transport.canPipeline()) {
+    silentThisCycle.clear();
+    if (settings.pipeline > 1 && !pipelineOff && transport != null && transport.canPipeline()) {
       readPipelined(plan);
     } else {
       for (ReadPlan.Span span : plan.spans) readSpan(plan, span);
@@ -282,6 +321,7 @@ public final class ModbusDevice implements Device {
         ModbusCodec.decodeRegisters(a, plan.orders[i], plan.tags[i], span.buffer, (a.offset() - span.start) * 2, b, now);
       }
     }
+    counters.poll(plan, started);
     return b.build();
   }
 
@@ -290,15 +330,56 @@ public final class ModbusDevice implements Device {
       mark(plan, span.items, disconnected);
       return;
     }
+    if (silentThisCycle.get(span.unit)) {
+      mark(plan, span.items, silentUnit(span.unit));
+      return;
+    }
+    // The planner never bridges a hole, so only a span of one value can be (or overlap) one.
+    boolean hole = span.items.length == 1 && holes.any(span.unit, span.table, span.start, span.start + span.count);
+    if (hole) {
+      long wait = holes.untilRetry(span.unit, span.table, span.start, span.start + span.count);
+      if (wait > 0) {
+        mark(plan, span.items, Quality.bad(Quality.Reason.DEVICE_ERROR, ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code(),
+            describe(span.unit) + " refused " + describe(span.table, span.start, span.count)
+                + " with ILLEGAL_DATA_ADDRESS; asked again in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
+        return;
+      }
+    }
     try {
       fetch(span.unit, span.table, span.start, span.count, span.chunk, span.buffer, 0);
       mark(plan, span.items, null);
+      if (hole) {
+        log.info("{}: {} answers again; no longer a hole", uri, span);
+        holes.answered(span.unit, span.table, span.start, span.start + span.count);
+      }
     } catch (ModbusDeviceException e) {
       handleRefusal(plan, span, e);
     } catch (IOException | ProtocolException e) {
       mark(plan, span.items, transportError(e));
-      lost(e);
+      failed(span.unit, e);
     }
+  }
+
+  private Quality silentUnit(int unit) {
+    return Quality.bad(Quality.Reason.TIMEOUT, describe(unit) + " did not answer earlier in this cycle");
+  }
+
+  /**
+   * A request to {@code unit} failed without a reply. A timeout while other units still answer is that unit's
+   * silence: the connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one
+   * request timeout per cycle, not one per request). Anything else drops the connection.
+   */
+  private void failed(int unit, Exception e) {
+    if (e instanceof SocketTimeoutException) {
+      boolean othersAnswer = answeredSinceTimeout.cardinality() > (answeredSinceTimeout.get(unit) ? 1 : 0);
+      answeredSinceTimeout.clear();
+      if (othersAnswer) {
+        silentThisCycle.set(unit);
+        log.debug("{}: unit {} did not answer while others do; keeping the connection", uri, unit);
+        return;
+      }
+    }
+    lost(e);
   }
 
   /**
@@ -324,7 +405,7 @@ public final class ModbusDevice implements Device {
       log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
       splitAndRetry(plan, span, true);
     } else {
-      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.add(span.unit, span.table, span.start, span.start + span.count);
+      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.refused(span.unit, span.table, span.start, span.start + span.count);
       mark(plan, span.items, deviceError(e));
     }
   }
@@ -345,7 +426,9 @@ public final class ModbusDevice implements Device {
       int n = 0;
       while (next < spans.length && n < depth) {
         ReadPlan.Span span = spans[next++];
-        if (span.requestCount() == 1) {
+        // A learned hole (a span of one value, planned alone) goes through readSpan, which backs it off.
+        boolean hole = span.items.length == 1 && holes.any(span.unit, span.table, span.start, span.start + span.count);
+        if (span.requestCount() == 1 && !hole) {
           window[n++] = span;
         } else {
           readSpan(plan, span);
@@ -357,11 +440,14 @@ public final class ModbusDevice implements Device {
         continue;
       }
       int received = 0;
-      exchangeStartedNanos = System.nanoTime();
+      long sentNanos = System.nanoTime();
+      long firstNanos = 0;
+      boolean clean = true;
+      exchangeStartedNanos = sentNanos;
       try {
         for (int k = 0; k < n; k++) {
           ReadPlan.Span s = window[k];
-          requestCount.incrementAndGet();
+          counters.requests.incrementAndGet();
           tokens[k] = transport.send(s.unit, request, readRequest(s.table, s.start, s.count));
         }
         for (; received < n; received++) {
@@ -369,15 +455,25 @@ public final class ModbusDevice implements Device {
           refused[received] = null;
           exchangeStartedNanos = System.nanoTime();
           int len = transport.receive(tokens[received], s.unit, response);
+          answeredSinceTimeout.set(s.unit);
           try {
             checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
             copyReadReply(len, s.unit, s.table, s.start, s.count, s.buffer, 0);
             mark(plan, s.items, null);
           } catch (ModbusDeviceException e) {
             refused[received] = e;
+            clean = false;
           }
+          if (received == 0) firstNanos = System.nanoTime();
+        }
+        if (clean && stalls.window(n, sentNanos, firstNanos, System.nanoTime()) && !pipelineOff) {
+          pipelineOff = true;
+          log.warn("{}: pipelined replies stall: the device sends each reply only once we acknowledged the previous one "
+              + "(Nagle's algorithm on its side, delayed ACK on ours), so pipeline={} is slower than requests one by one; "
+              + "sending requests one by one from now on", uri, depth);
         }
       } catch (IOException | ProtocolException e) {
+        if (e instanceof SocketTimeoutException) counters.timeouts.incrementAndGet();
         Quality q = transportError(e);
         for (int k = received; k < n; k++) mark(plan, window[k].items, q);
         lost(e);
@@ -415,6 +511,10 @@ public final class ModbusDevice implements Device {
         plan.scratch[i] = disconnected;
         continue;
       }
+      if (silentThisCycle.get(span.unit)) {
+        plan.scratch[i] = silentUnit(span.unit);
+        continue;
+      }
       try {
         int chunk = RequestPlanner.chunk(a.width(), limit, RequestPlanner.elementWidth(a));
         fetch(span.unit, span.table, a.offset(), a.width(), chunk, span.buffer, a.offset() - span.start);
@@ -423,11 +523,11 @@ public final class ModbusDevice implements Device {
         plan.scratch[i] = deviceError(e);
         if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) {
           anyRefused = true;
-          holes.add(span.unit, span.table, a.offset(), a.end());
+          holes.refused(span.unit, span.table, a.offset(), a.end());
         }
       } catch (IOException | ProtocolException e) {
         plan.scratch[i] = transportError(e);
-        lost(e);
+        failed(span.unit, e);
       }
     }
     if (learnGaps && !anyRefused) {
@@ -501,11 +601,16 @@ public final class ModbusDevice implements Device {
 
   /** Sends {@code request[0, length)} and returns the reply's length, throwing for exception replies and wrong codes. */
   private int transact(int unit, int length, String what) throws IOException {
-    requestCount.incrementAndGet();
+    counters.requests.incrementAndGet();
     int fc = request[0] & 0xff;
     exchangeStartedNanos = System.nanoTime();
     try {
-      return checkReply(transport.exchange(unit, request, length, response), fc, unit, what);
+      int len = transport.exchange(unit, request, length, response);
+      answeredSinceTimeout.set(unit);
+      return checkReply(len, fc, unit, what);
+    } catch (SocketTimeoutException e) {
+      counters.timeouts.incrementAndGet();
+      throw e;
     } finally {
       exchangeStartedNanos = 0;
     }
@@ -516,6 +621,7 @@ public final class ModbusDevice implements Device {
     int replyFc = len > 0 ? response[0] & 0xff : -1;
     if (replyFc == (fc | 0x80)) {
       if (len < 2) throw new ProtocolException(describe(unit) + ": exception reply to " + what + " has no exception code");
+      counters.exceptionReplies.incrementAndGet();
       throw new ModbusDeviceException(describe(unit) + " refused " + what, response[1] & 0xff);
     }
     if (replyFc != fc) {
@@ -560,7 +666,7 @@ public final class ModbusDevice implements Device {
   }
 
   private void doWrite(Tag tag, ModbusAddress a, Object value, byte[] image) {
-    int unit = settings.unit;
+    int unit = a.unit(settings.unit);
     String what = "write of tag '" + tag.name() + "' to " + a;
     if (transport == null) throw new DeviceException(what + " failed: no connection to " + uri);
     try {
@@ -573,7 +679,7 @@ public final class ModbusDevice implements Device {
     } catch (ModbusDeviceException e) {
       throw new ModbusDeviceException(describe(unit) + " refused " + what, e.code());
     } catch (SocketTimeoutException e) {
-      lost(e);
+      failed(unit, e);
       throw new DeviceTimeoutException(what + ": " + e.getMessage(), e);
     } catch (ProtocolException e) {
       lost(e);
@@ -740,7 +846,9 @@ public final class ModbusDevice implements Device {
   }
 
   void removeSubscription(PollingSubscription s) {
-    subscriptions.remove(s);
+    synchronized (retiredMissedPolls) {
+      if (subscriptions.remove(s)) retiredMissedPolls.addAndGet(s.overruns());
+    }
   }
 
   /** Runs a poll of {@code s} on the I/O thread; returns false if the device is closing. */
@@ -766,16 +874,20 @@ public final class ModbusDevice implements Device {
   }
 
   private void submit(CompletableFuture<?> f, Runnable body) {
+    submit(new Op(f, body, null));
+  }
+
+  private void submit(Op op) {
     if (Thread.currentThread() == ioThread) {
       // A read or write future completes on this thread, so its dependents run here; one that calls the device
       // and waits would wait for itself if queued behind it. The previous request is over, so run this one now.
-      new Op(f, body).run();
+      op.run();
       return;
     }
     try {
-      io.execute(new Op(f, body));
+      io.execute(op);
     } catch (RejectedExecutionException e) {
-      f.completeExceptionally(new DeviceException(uri + " is closed"));
+      op.future.completeExceptionally(new DeviceException(uri + " is closed"));
     }
   }
 
@@ -803,6 +915,9 @@ public final class ModbusDevice implements Device {
       watched = t;
       connecting = null;
       attempts = 0;
+      answeredSinceTimeout.clear();
+      if (everConnected) counters.reconnects.incrementAndGet();
+      everConnected = true;
       transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
       failedAttempt(t, e);
@@ -924,7 +1039,7 @@ public final class ModbusDevice implements Device {
     scheduler.shutdown();
     // Take the queued requests first, so none starts on the connection closed below; they fail as closed.
     for (Runnable r : io.shutdownNow()) {
-      if (r instanceof Op) ((Op) r).future.completeExceptionally(new DeviceException(uri + " was closed"));
+      if (r instanceof Op) ((Op) r).closed(uri);
     }
     // Close the connection from here rather than queue that behind a request the PLC may never answer: the request
     // in progress fails at once and the socket or serial port is free when close() returns. A connection still
@@ -971,14 +1086,27 @@ public final class ModbusDevice implements Device {
     return "ModbusDevice{" + uri + ", " + state + "}";
   }
 
-  /** A caller's operation on the I/O thread, whose future fails rather than hangs if the device closes first. */
+  /**
+   * A caller's operation on the I/O thread, whose future completes rather than hangs if the device closes first:
+   * with {@code ifClosed} (a read: BAD rows), or else with a {@link DeviceException}.
+   */
   private static final class Op implements Runnable {
     final CompletableFuture<?> future;
     final Runnable body;
+    final Runnable ifClosed;
 
-    Op(CompletableFuture<?> future, Runnable body) {
+    Op(CompletableFuture<?> future, Runnable body, Runnable ifClosed) {
       this.future = future;
       this.body = body;
+      this.ifClosed = ifClosed;
+    }
+
+    void closed(URI uri) {
+      if (ifClosed != null) {
+        ifClosed.run();
+      } else {
+        future.completeExceptionally(new DeviceException(uri + " was closed"));
+      }
     }
 
     @Override

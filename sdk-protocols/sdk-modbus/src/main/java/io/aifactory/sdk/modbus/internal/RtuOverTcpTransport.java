@@ -23,6 +23,8 @@ final class RtuOverTcpTransport extends SocketTransport {
     frame[requestLength + 2] = (byte) (crc >> 8);
     startDeadline();
     if (out == null) throw new IOException("not connected to " + describe());
+    // RTU frames carry no transaction id: a late reply of a slave that timed out can only be recognised as unasked.
+    discardUnread();
     out.write(frame, 0, requestLength + 3);
     readFully(frame, 0, 3);
     int fc = frame[1] & 0xff;

@@ -68,6 +68,16 @@ abstract class SocketTransport implements Transport {
     }
   }
 
+  /**
+   * Discards bytes that arrived unasked, e.g. a slave's reply that came after its request timed out while the
+   * connection was kept for the other units of a bus; left there, it would be read as the next request's reply.
+   */
+  protected void discardUnread() throws IOException {
+    if (in == null) return;
+    int n;
+    while ((n = in.available()) > 0) in.skip(n);
+  }
+
   @Override
   public String describe() {
     return host + ":" + port;

@@ -8,6 +8,8 @@ final class TcpTransport extends SocketTransport {
   private final byte[] frame = new byte[7 + 260];
   private final byte[] header = new byte[7];
   private int transactionId;
+  /** The last transaction id whose reply was read (or waited for in vain); later ids were sent and are pending. */
+  private int answeredUpTo;
 
   TcpTransport(String host, int port, int connectTimeoutMillis, long requestTimeoutNanos) {
     super(host, port, connectTimeoutMillis, requestTimeoutNanos);
@@ -21,6 +23,13 @@ final class TcpTransport extends SocketTransport {
   @Override
   public boolean canPipeline() {
     return true;
+  }
+
+  /** Returns true if {@code replyTid} was sent before {@code tid} and its reply never read: a reply that came late. */
+  private boolean unanswered(int replyTid, int tid) {
+    int age = (tid - replyTid) & 0xffff;
+    int pending = (tid - answeredUpTo) & 0xffff;
+    return age > 0 && age < pending;
   }
 
   @Override
@@ -46,6 +55,16 @@ final class TcpTransport extends SocketTransport {
     int replyTid = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
     int protocol = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
     int length = ((header[4] & 0xff) << 8) | (header[5] & 0xff);
+    // A late reply to a request that timed out (a slow slave behind a gateway, the connection kept for the others):
+    // skip it and keep waiting for ours.
+    while (replyTid != tid && unanswered(replyTid, tid) && protocol == 0 && length >= 2 && length <= 254) {
+      readFully(response, 0, length - 1);
+      readFully(header, 0, 7);
+      replyTid = ((header[0] & 0xff) << 8) | (header[1] & 0xff);
+      protocol = ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+      length = ((header[4] & 0xff) << 8) | (header[5] & 0xff);
+    }
+    answeredUpTo = tid;
     if (replyTid != tid) {
       throw new ProtocolException(describe() + ": reply has transaction id " + replyTid + ", expected " + tid);
     }
