@@ -39,7 +39,10 @@ class ModbusSettingsTest {
   void shouldRefuseUnknownOrMalformedOptions() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> ModbusSettings.of(URI.create("modbus+tcp://h:502?unti=1"), DeviceOptions.defaults()));
-    assertTrue(e.getMessage().contains("'unti'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'unti'") && e.getMessage().contains("unit"), e.getMessage());
+    ConfigurationException property = assertThrows(ConfigurationException.class, () -> ModbusSettings.of(
+        URI.create("modbus+tcp://h:502"), DeviceOptions.newBuilder().property("pkiDir", "/tmp").build()));
+    assertTrue(property.getMessage().contains("'pkiDir'") && property.getMessage().contains("maxRegisters"), property.getMessage());
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h?maxRegisters=200"), DeviceOptions.defaults()));
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h?unit=x"), DeviceOptions.defaults()));
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+rtu:///"), DeviceOptions.defaults()));
