@@ -57,4 +57,28 @@ class ModbusSettingsTest {
     DeviceOptions options = DeviceOptions.newBuilder().property("writeFunction", "fc16").build();
     assertTrue(ModbusSettings.of(URI.create("modbus+tcp://h"), options).fc16Writes);
   }
+
+  @Test
+  void shouldTakeTheTimeoutFromWhicheverSourceSetsIt() {
+    assertEquals(Duration.ofMillis(250), ModbusSettings.of(URI.create("modbus+tcp://h?timeout=250"), DeviceOptions.defaults()).requestTimeout);
+    DeviceOptions options = DeviceOptions.newBuilder().requestTimeout(Duration.ofMillis(700)).build();
+    assertEquals(Duration.ofMillis(700), ModbusSettings.of(URI.create("modbus+tcp://h"), options).requestTimeout);
+    assertEquals(Duration.ofMillis(700), ModbusSettings.of(URI.create("modbus+tcp://h?timeout=700"), options).requestTimeout,
+        "two sources that agree are fine");
+    assertEquals(DeviceOptions.defaults().requestTimeout(), ModbusSettings.of(URI.create("modbus+tcp://h"), DeviceOptions.defaults()).requestTimeout);
+  }
+
+  @Test
+  void shouldRefuseATimeoutThatDisagreesWithTheRequestTimeoutOfTheOptions() {
+    DeviceOptions options = DeviceOptions.newBuilder().requestTimeout(Duration.ofMillis(700)).build();
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ModbusSettings.of(URI.create("modbus+tcp://h?timeout=250"), options));
+    assertTrue(e.getMessage().contains("timeout=250") && e.getMessage().contains("700"), e.getMessage());
+    // A copy of options whose request timeout was set keeps it set; the property is a second source too.
+    assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h"),
+        options.toBuilder().property("timeout", "250").build()));
+    // A copy of defaults does not make the default look set.
+    assertEquals(Duration.ofMillis(250), ModbusSettings.of(URI.create("modbus+tcp://h?timeout=250"),
+        DeviceOptions.defaults().toBuilder().build()).requestTimeout);
+  }
 }
