@@ -241,10 +241,34 @@ public final class ModbusDevice implements Device {
     } catch (AddressException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     CompletableFuture<SampleBatch> f = new CompletableFuture<>();
+    if (state == ConnectionState.CONNECTING) {
+      // Opened a moment ago: wait for the first connection rather than answer DISCONNECTED before it had a chance.
+      afterFirstConnect(f, () -> submit(f, () -> f.complete(execute(plan))),
+          why -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, why))));
+      return f;
+    }
+    if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     submit(f, () -> f.complete(execute(plan)));
     return f;
+  }
+
+  /**
+   * Runs {@code then} once the first connection is made, or {@code otherwise} with the reason if it is not made within
+   * the connect timeout; fails {@code f} if the device closes meanwhile. Either runs on the callback thread or a timer
+   * thread, which only hand work to the I/O thread.
+   */
+  private void afterFirstConnect(CompletableFuture<?> f, Runnable then, java.util.function.Consumer<String> otherwise) {
+    tracker.whenConnected(settings.connectTimeout).whenComplete((ok, error) -> {
+      if (closed) {
+        f.completeExceptionally(new DeviceException(uri + " was closed"));
+      } else if (error == null) {
+        then.run();
+      } else {
+        otherwise.accept("no connection to " + uri + " within the connect timeout (" + settings.connectTimeout.toMillis()
+            + " ms): " + error.getMessage());
+      }
+    });
   }
 
   SampleBatch badBatch(ReadPlan plan, Quality quality) {
@@ -548,14 +572,19 @@ public final class ModbusDevice implements Device {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (state != ConnectionState.CONNECTED) {
-      return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
-    }
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(f, () -> {
+    Runnable send = () -> submit(f, () -> {
       doWrite(tag, a, value, image);
       f.complete(null);
     });
+    if (state == ConnectionState.CONNECTING) {
+      afterFirstConnect(f, send, why -> f.completeExceptionally(new DeviceException("tag '" + tag.name() + "' not written: " + why)));
+      return f;
+    }
+    if (state != ConnectionState.CONNECTED) {
+      return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
+    }
+    send.run();
     return f;
   }
 
@@ -827,6 +856,8 @@ public final class ModbusDevice implements Device {
       }
     }
     attempts++;
+    // A refused or unreachable PLC may come back by itself: never a permanent refusal.
+    tracker.attemptFailed(e, false);
     log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
     scheduleReconnect();
   }
@@ -898,6 +929,18 @@ public final class ModbusDevice implements Device {
       // A copy, so a caller cannot complete ours; its dependents still run where ours completes: the callback thread.
       return connected.copy();
     }
+  }
+
+  /** Waits for CONNECTED as the state listeners see it, on the callback thread, like {@link #whenConnected()}. */
+  @Override
+  public CompletableFuture<Void> whenConnected(java.time.Duration timeout) {
+    if (closed) return CompletableFuture.failedFuture(new DeviceException(uri + " is closed"));
+    return tracker.whenConnected(timeout);
+  }
+
+  @Override
+  public java.util.Optional<Throwable> lastError() {
+    return tracker.lastError();
   }
 
   @Override

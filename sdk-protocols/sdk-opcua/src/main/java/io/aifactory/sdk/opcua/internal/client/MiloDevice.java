@@ -105,7 +105,6 @@ public final class MiloDevice implements OpcUaDevice {
   private volatile OpcUaClient client;
   private volatile boolean sessionActive;
   private volatile String security = "";
-  private volatile Throwable lastError;
   /** This client's certificate file, for messages asking an administrator to trust it on the server. */
   private volatile java.nio.file.Path ownCertificate;
   private int attempts;
@@ -143,9 +142,9 @@ public final class MiloDevice implements OpcUaDevice {
     return sessionActive ? security : "";
   }
 
-  /** Returns why the last connection attempt failed, or null. */
-  public Throwable lastError() {
-    return lastError;
+  @Override
+  public java.util.Optional<Throwable> lastError() {
+    return tracker.lastError();
   }
 
   // ---------------------------------------------------------------------------------------------- connection
@@ -165,7 +164,6 @@ public final class MiloDevice implements OpcUaDevice {
       c.connectAsync().get(options.connectTimeout().toMillis() + options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
       security = EndpointRanking.describe(endpoint);
       attempts = 0;
-      lastError = null;
       resolved.clear();
       client = c;
       if (tracker.isClosed()) {
@@ -189,7 +187,7 @@ public final class MiloDevice implements OpcUaDevice {
         c.disconnectAsync();
       }
       AifactoryException cause = explain(t, endpoint);
-      lastError = cause;
+      tracker.attemptFailed(cause, isRefusal(t));
       tracker.transition(ConnectionState.DISCONNECTED, cause);
       if (!tracker.isClosed() && !executor.isShutdown()) {
         long delay = options.reconnectPolicy().delay(++attempts, ThreadLocalRandom.current().nextDouble()).toNanos();
@@ -341,6 +339,23 @@ public final class MiloDevice implements OpcUaDevice {
     return new DeviceException(name + " cannot be reached: " + e, e);
   }
 
+  /**
+   * Returns true if the server refused us in a way that retrying cannot cure until someone changes something: the
+   * login, a certificate, or a configuration that no endpoint satisfies. Timeouts and unreachable hosts may pass.
+   */
+  private static boolean isRefusal(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof io.aifactory.sdk.core.ConfigurationException) return true;
+    UaException ua = findUaException(e);
+    if (ua == null) return false;
+    long code = ua.getStatusCode().getValue() & 0xFFFF0000L;
+    return code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenRejected
+        || code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_SecurityChecksFailed
+        || code == StatusCodes.Bad_CertificateUntrusted || code == StatusCodes.Bad_CertificateChainIncomplete
+        || code == StatusCodes.Bad_CertificateHostNameInvalid || code == StatusCodes.Bad_CertificateUriInvalid
+        || code == StatusCodes.Bad_CertificateRevoked || code == StatusCodes.Bad_CertificateInvalid;
+  }
+
   private boolean isTrusted(EndpointDescription endpoint) {
     try {
       X509Certificate server = CertificateUtil.decodeCertificate(endpoint.getServerCertificate().bytesOrEmpty());
@@ -417,6 +432,12 @@ public final class MiloDevice implements OpcUaDevice {
       return CompletableFuture.failedFuture(e);
     }
     OpcUaClient c = client;
+    if ((c == null || !sessionActive) && tracker.state() == ConnectionState.CONNECTING) {
+      // A connection attempt is under way (the first, after open): wait for it rather than answer DISCONNECTED.
+      return afterConnectAttempt().thenCompose(why -> why == null && sessionActive ? read(tags)
+          : CompletableFuture.completedFuture(allBad(tags, Quality.bad(Quality.Reason.DISCONNECTED,
+              why != null ? why : "not connected"))));
+    }
     if (c == null || !sessionActive) return CompletableFuture.completedFuture(allBad(tags, Quality.bad(Quality.Reason.DISCONNECTED, "not connected")));
     List<NodeId> ids = new ArrayList<>(tags.size());
     boolean[] unresolved = new boolean[tags.size()];
@@ -445,6 +466,19 @@ public final class MiloDevice implements OpcUaDevice {
           }
           return rows.build();
         });
+  }
+
+  /**
+   * Returns a future completed with null once connected, or with why not if the connection attempt under way fails
+   * for good or does not succeed within the connect timeout; failed if the device closes.
+   */
+  private CompletableFuture<String> afterConnectAttempt() {
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    tracker.whenConnected(options.connectTimeout()).whenComplete((ok, error) -> {
+      if (tracker.isClosed()) outcome.completeExceptionally(new DeviceException(uri() + " was closed"));
+      else outcome.complete(error == null ? null : unwrap(error).getMessage());
+    });
+    return outcome;
   }
 
   static long sourceTime(DataValue v, long fallback) {
@@ -483,6 +517,11 @@ public final class MiloDevice implements OpcUaDevice {
       return CompletableFuture.failedFuture(e);
     }
     OpcUaClient c = client;
+    if ((c == null || !sessionActive) && tracker.state() == ConnectionState.CONNECTING) {
+      return afterConnectAttempt().thenCompose(why -> why == null && sessionActive ? write(tag, value)
+          : CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "': " + uri() + " is not connected"
+              + (why != null ? ": " + why : ""))));
+    }
     if (c == null || !sessionActive) {
       return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "': " + uri() + " is not connected"));
     }
@@ -686,6 +725,11 @@ public final class MiloDevice implements OpcUaDevice {
   @Override
   public CompletableFuture<Void> whenConnected() {
     return tracker.whenConnected();
+  }
+
+  @Override
+  public CompletableFuture<Void> whenConnected(java.time.Duration timeout) {
+    return tracker.whenConnected(timeout);
   }
 
   @Override
