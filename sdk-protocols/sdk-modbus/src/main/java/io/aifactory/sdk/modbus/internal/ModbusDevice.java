@@ -898,6 +898,10 @@ public final class ModbusDevice implements Device {
     });
   }
 
+  Thread callbackThread() {
+    return callbackThread;
+  }
+
   /** Runs {@code r} on the callback thread; returns false if the device is closing. */
   boolean runCallback(Runnable r) {
     try {
