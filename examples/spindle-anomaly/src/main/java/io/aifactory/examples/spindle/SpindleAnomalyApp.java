@@ -131,7 +131,10 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     OpcUaResultServer.Builder rb = OpcUaResultServer.newBuilder()
         .port(settings.resultsPort)
         .pkiDir(work.resolve("results-pki"))
-        .securityNone(settings.resultsSecurityNone);
+        .securityNone(settings.resultsSecurityNone)
+        // The demo's SCADA client logs in anonymously, over a channel both sides' certificates secure; a plant would
+        // add user(name, password) here instead.
+        .anonymous(true);
     for (Spindle s : spindles) rb.pipelineResults(s.resultPrefix);
     results = rb.build();
     resources.add(results);
