@@ -81,6 +81,8 @@ class OpcUaConnectTest {
       assertTrue(e.getCause().getMessage().contains("wrong user name or password"), e.getCause().getMessage());
       assertFalse(e.getCause().getMessage().contains("wrong\""), "never the password");
       assertEquals(e.getCause(), device.lastError().orElseThrow());
+      assertEquals(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_UserAccessDenied,
+          ((DeviceException) e.getCause()).rawStatus() & 0xFFFF0000L, "the server's own StatusCode, as a field");
       // A read issued now answers BAD at once, with the reason.
       SampleBatch batch = device.read(List.of(OpcUaTestSupport.FLOAT64)).get(120, TimeUnit.SECONDS);
       assertTrue(batch.quality(0).isBad());

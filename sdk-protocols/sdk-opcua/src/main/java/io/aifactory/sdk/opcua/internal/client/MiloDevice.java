@@ -302,39 +302,40 @@ public final class MiloDevice implements OpcUaDevice {
     if (ua != null) {
       long code = ua.getStatusCode().getValue() & 0xFFFF0000L;
       String status = StatusMapping.name(code);
+      long raw = ua.getStatusCode().getValue();
       if (code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenRejected
           || code == StatusCodes.Bad_IdentityTokenInvalid) {
         return new DeviceException(name + " refused " + (settings.username != null
-            ? "user '" + settings.username + "' (wrong user name or password?)" : settings.identity + " login") + ": " + status);
+            ? "user '" + settings.username + "' (wrong user name or password?)" : settings.identity + " login") + ": " + status, raw);
       }
       if (code == StatusCodes.Bad_SecurityChecksFailed || code == StatusCodes.Bad_CertificateUntrusted
           || code == StatusCodes.Bad_CertificateChainIncomplete) {
         if (endpoint != null && !isTrusted(endpoint) && settings.trustOnFirstUse
             && TrustOnFirstUseValidator.pinned(pinFile()) != null) {
           return new DeviceException(name + ": the server certificate differs from the one pinned on first use ("
-              + status + "); if the server really has a new certificate, delete " + pinFile() + " to trust it");
+              + status + "); if the server really has a new certificate, delete " + pinFile() + " to trust it", raw);
         }
         if (endpoint != null && !isTrusted(endpoint)) {
           return new DeviceException(name + ": the server certificate is not trusted (" + status + "); it was copied to "
               + pki.rejectedDir() + " - move it to " + pki.trustedDir() + " to trust it, or set "
-              + OpcUaProperties.TRUST_ON_FIRST_USE + "=true");
+              + OpcUaProperties.TRUST_ON_FIRST_USE + "=true", raw);
         }
         return new DeviceException(name + " refused this client's certificate (" + status + "); add "
             + (ownCertificate != null ? ownCertificate : pki.ownDir().resolve("client.der"))
-            + " to the server's trusted certificates");
+            + " to the server's trusted certificates", raw);
       }
       if (code == StatusCodes.Bad_CertificateHostNameInvalid) {
         return new DeviceException(name + ": the server certificate does not name host '" + settings.host + "' ("
-            + status + "); connect by a name in the certificate or set " + OpcUaProperties.HOSTNAME_CHECK + "=false");
+            + status + "); connect by a name in the certificate or set " + OpcUaProperties.HOSTNAME_CHECK + "=false", raw);
       }
       if (code == StatusCodes.Bad_CertificateUriInvalid) {
-        return new DeviceException(name + ": ApplicationUri and certificate disagree (" + status + ")");
+        return new DeviceException(name + ": ApplicationUri and certificate disagree (" + status + ")", raw);
       }
       if (code == StatusCodes.Bad_Timeout || code == StatusCodes.Bad_RequestTimeout) {
         return new DeviceTimeoutException(name + " did not answer in time (" + status + ")");
       }
       return new DeviceException(name + ": connection failed with " + status
-          + (ua.getMessage() != null ? " (" + ua.getMessage() + ")" : ""));
+          + (ua.getMessage() != null ? " (" + ua.getMessage() + ")" : ""), raw);
     }
     return new DeviceException(name + " cannot be reached: " + e, e);
   }
@@ -551,7 +552,7 @@ public final class MiloDevice implements OpcUaDevice {
           StatusCode status = codes.get(0);
           if (!status.isGood()) {
             result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': " + uri()
-                + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue())));
+                + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue()), status.getValue()));
           } else {
             result.complete(null);
           }
@@ -599,7 +600,8 @@ public final class MiloDevice implements OpcUaDevice {
   private CompletableFuture<List<ReferenceDescription>> collect(OpcUaClient c, BrowseResult result,
       List<ReferenceDescription> into) {
     if (result.getStatusCode().isBad()) {
-      throw new DeviceException(uri() + ": browse refused: " + StatusMapping.name(result.getStatusCode().getValue()));
+      throw new DeviceException(uri() + ": browse refused: " + StatusMapping.name(result.getStatusCode().getValue()),
+          result.getStatusCode().getValue());
     }
     if (result.getReferences() != null) into.addAll(List.of(result.getReferences()));
     if (result.getContinuationPoint() == null || result.getContinuationPoint().isNullOrEmpty()) {
