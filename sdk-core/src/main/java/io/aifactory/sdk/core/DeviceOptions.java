@@ -10,17 +10,24 @@ import java.util.Objects;
  * How a driver talks to a device: timeouts, reconnect backoff, the clock that stamps samples, and
  * driver-specific properties (e.g. {@code unit}, {@code maxRegisters}), which may also come from the URI's query;
  * a property set here wins over the URI.
+ *
+ * <p>A driver whose URI can also carry the request timeout (Modbus {@code timeout=}) refuses the two when
+ * {@link #requestTimeout()} was set here and they disagree, rather than silently prefer one.
  */
 public final class DeviceOptions {
+  private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
   private final Duration connectTimeout;
   private final Duration requestTimeout;
+  private final boolean requestTimeoutSet;
   private final ReconnectPolicy reconnectPolicy;
   private final Clock clock;
   private final Map<String, String> properties;
 
   private DeviceOptions(Builder b) {
     this.connectTimeout = b.connectTimeout;
-    this.requestTimeout = b.requestTimeout;
+    this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_REQUEST_TIMEOUT;
+    this.requestTimeoutSet = b.requestTimeout != null;
     this.reconnectPolicy = b.reconnectPolicy;
     this.clock = b.clock;
     this.properties = Map.copyOf(b.properties);
@@ -36,8 +43,9 @@ public final class DeviceOptions {
   }
 
   public Builder toBuilder() {
-    Builder b = new Builder()
-        .connectTimeout(connectTimeout).requestTimeout(requestTimeout).reconnectPolicy(reconnectPolicy).clock(clock);
+    Builder b = new Builder().connectTimeout(connectTimeout).reconnectPolicy(reconnectPolicy).clock(clock);
+    // A defaulted request timeout stays defaulted, so that the copy does not conflict with a URI's timeout.
+    if (requestTimeoutSet) b.requestTimeout(requestTimeout);
     b.properties.putAll(properties);
     return b;
   }
@@ -49,6 +57,11 @@ public final class DeviceOptions {
   /** Returns how long one request may take before it fails with TIMEOUT. */
   public Duration requestTimeout() {
     return requestTimeout;
+  }
+
+  /** Returns true if {@link Builder#requestTimeout} was called, false if {@link #requestTimeout()} is the default. */
+  public boolean isRequestTimeoutSet() {
+    return requestTimeoutSet;
   }
 
   public ReconnectPolicy reconnectPolicy() {
@@ -84,7 +97,7 @@ public final class DeviceOptions {
   /** Builds {@link DeviceOptions}. */
   public static final class Builder {
     private Duration connectTimeout = Duration.ofSeconds(5);
-    private Duration requestTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout;
     private ReconnectPolicy reconnectPolicy = ReconnectPolicy.defaults();
     private Clock clock = Clock.systemUTC();
     private final Map<String, String> properties = new LinkedHashMap<>();

@@ -20,6 +20,8 @@ public final class SampleBatch {
   private final long[] sourceTimes;
   private final int size;
   private final long receiveTimeNanos;
+  private final long pollSequence;
+  private final long dueTimeNanos;
 
   private SampleBatch(Builder b) {
     this.size = b.size;
@@ -30,6 +32,22 @@ public final class SampleBatch {
     this.qualities = b.qualities;
     this.sourceTimes = b.sourceTimes;
     this.receiveTimeNanos = b.receiveTimeNanos;
+    this.pollSequence = -1;
+    this.dueTimeNanos = 0;
+  }
+
+  /** Shares the immutable columns of {@code b}: no row is copied. */
+  private SampleBatch(SampleBatch b, long pollSequence, long dueTimeNanos) {
+    this.size = b.size;
+    this.tags = b.tags;
+    this.doubles = b.doubles;
+    this.longs = b.longs;
+    this.objects = b.objects;
+    this.qualities = b.qualities;
+    this.sourceTimes = b.sourceTimes;
+    this.receiveTimeNanos = b.receiveTimeNanos;
+    this.pollSequence = pollSequence;
+    this.dueTimeNanos = dueTimeNanos;
   }
 
   /** Returns a builder sized for about {@code expectedSize} rows (it grows if needed). */
@@ -85,6 +103,33 @@ public final class SampleBatch {
   /** Returns when the SDK received this batch, in nanoseconds since the epoch. */
   public long receiveTimeNanos() {
     return receiveTimeNanos;
+  }
+
+  /**
+   * Returns the number of the poll this batch answers, counted from 0 per subscription, or -1 for a batch that
+   * answers no poll (a read, an OPC UA notification). A polling subscription delivers every number in turn, each
+   * with rows (BAD when the poll could not run), so a consumer counts gaps from the data alone.
+   */
+  public long pollSequence() {
+    return pollSequence;
+  }
+
+  /**
+   * Returns when the poll this batch answers was due, in nanoseconds since the epoch on the device's clock, or 0 when
+   * {@link #pollSequence()} is -1. Unlike {@link #receiveTimeNanos()}, it does not drift with a slow device.
+   */
+  public long dueTimeNanos() {
+    return dueTimeNanos;
+  }
+
+  /**
+   * Returns this batch as the answer to poll {@code pollSequence}, due at {@code dueTimeNanos}; shares the rows.
+   *
+   * @throws IllegalArgumentException if {@code pollSequence < 0}
+   */
+  public SampleBatch withPoll(long pollSequence, long dueTimeNanos) {
+    if (pollSequence < 0) throw new IllegalArgumentException("pollSequence < 0: " + pollSequence);
+    return new SampleBatch(this, pollSequence, dueTimeNanos);
   }
 
   /** Returns row {@code i} as a boxed {@link Sample}. */

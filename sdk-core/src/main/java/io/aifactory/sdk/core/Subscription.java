@@ -8,7 +8,10 @@ public interface Subscription extends AutoCloseable {
 
   SubscriptionOptions options();
 
-  /** Returns how many sampling periods were skipped because the previous one was still running. */
+  /**
+   * Returns how many sampling periods were not sampled because the previous one was still running (polling drivers
+   * still deliver a BAD row for each, see {@link SampleBatch#pollSequence()}).
+   */
   long overruns();
 
   /** Stops delivery; idempotent. */

@@ -19,12 +19,15 @@ public final class SubscriptionOptions {
 
   private final Duration samplingInterval;
   private final Duration publishingInterval;
+  /** Null when not set, so that a copy made with {@link #toBuilder()} keeps following the sampling interval. */
+  private final Duration explicitPublishingInterval;
   private final Duration heartbeat;
   private final int queueSize;
   private final DeadbandType deadbandType;
 
   private SubscriptionOptions(Builder b) {
     this.samplingInterval = b.samplingInterval;
+    this.explicitPublishingInterval = b.publishingInterval;
     this.publishingInterval = b.publishingInterval != null ? b.publishingInterval : b.samplingInterval;
     this.heartbeat = b.heartbeat;
     this.queueSize = b.queueSize;
@@ -40,9 +43,12 @@ public final class SubscriptionOptions {
     return new Builder();
   }
 
+  /** Returns a builder with these settings; a publishing interval that was not set keeps following the sampling interval. */
   public Builder toBuilder() {
-    return new Builder().samplingInterval(samplingInterval).publishingInterval(publishingInterval)
-        .heartbeat(heartbeat).queueSize(queueSize).deadbandType(deadbandType);
+    Builder b = new Builder().samplingInterval(samplingInterval).heartbeat(heartbeat).queueSize(queueSize)
+        .deadbandType(deadbandType);
+    b.publishingInterval = explicitPublishingInterval;
+    return b;
   }
 
   public Duration samplingInterval() {

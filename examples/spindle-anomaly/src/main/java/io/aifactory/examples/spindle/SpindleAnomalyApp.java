@@ -104,7 +104,11 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     }
     results = keep(OpcUaResultServer.newBuilder().port(settings.resultsPort)
         .pkiDir(settings.dataDir.toAbsolutePath().resolve("results-pki"))
-        .pipelineResults(PIPELINE, machines).build());
+        .pipelineResults(PIPELINE, machines)
+        // The demo's SCADA client logs in anonymously, over a channel both sides' certificates secure; a plant would
+        // give each client a user name instead (OpcUaResultServer.Builder.user).
+        .anonymous(true)
+        .build());
     results.start();
     OpcUaResultPublisher publisher = OpcUaResultPublisher.newBuilder(results).pipeline(PIPELINE).machines(machines)
         .build();

@@ -54,12 +54,16 @@ class ModbusDriverFaultTest {
   }
 
   private void open(boolean rtuOverTcp, String query) {
+    open(rtuOverTcp, query, Duration.ofMillis(500));
+  }
+
+  private void open(boolean rtuOverTcp, String query, Duration requestTimeout) {
     plc = ModbusSimulator.newBuilder().unit(1, TAGS).rtuOverTcp(rtuOverTcp).build();
     plc.start();
     plc.set("level", 4.5);
     plc.set("count", 3);
     DeviceOptions options = DeviceOptions.newBuilder()
-        .requestTimeout(Duration.ofMillis(500))
+        .requestTimeout(requestTimeout)
         .connectTimeout(Duration.ofMillis(500))
         .reconnectPolicy(ReconnectPolicy.newBuilder().initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build())
         .build();
@@ -94,7 +98,7 @@ class ModbusDriverFaultTest {
   @ValueSource(booleans = {false, true})
   void shouldReleaseTheConnectionAndFailPendingWorkWhenClosedWhileThePlcStalls(boolean rtuOverTcp) {
     // A request timeout far beyond the await deadline: close() must not wait for the stalled request to time out.
-    open(rtuOverTcp, "&timeout=60000");
+    open(rtuOverTcp, "", Duration.ofSeconds(60));
     Await.until("one open connection", () -> plc.openConnections() == 1);
     plc.stall(true);
     CompletableFuture<Void> inFlight = device.write(COUNT, 9);

@@ -329,6 +329,8 @@ class ModbusDriverReadWriteTest {
     ModbusDeviceException cause = assertInstanceOf(ModbusDeviceException.class, e.getCause());
     assertEquals(6, cause.code());
     assertEquals(ModbusExceptionCode.SERVER_DEVICE_BUSY, cause.exceptionCode());
+    // The same code on the core type, so code that knows no Modbus can still act on it.
+    assertEquals(6, ((io.aifactory.sdk.core.DeviceException) cause).rawStatus());
     assertTrue(cause.getMessage().contains("int16_abcd") && cause.getMessage().contains("SERVER_DEVICE_BUSY"), cause.getMessage());
   }
 

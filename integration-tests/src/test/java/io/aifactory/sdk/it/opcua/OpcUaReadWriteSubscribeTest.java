@@ -137,6 +137,9 @@ class OpcUaReadWriteSubscribeTest {
     assertInstanceOf(DeviceException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains("Bad_OutOfRange"), e.getCause().getMessage());
     assertTrue(e.getCause().getMessage().contains(SETPOINT.name()), e.getCause().getMessage());
+    // The server's own StatusCode, as a field a program can switch on (as Quality.rawStatus() has it).
+    assertEquals(org.eclipse.milo.opcua.stack.core.StatusCodes.Bad_OutOfRange,
+        ((DeviceException) e.getCause()).rawStatus() & 0xFFFF0000L);
     assertEquals(42.0, sim.get(SETPOINT.name()));
   }
 

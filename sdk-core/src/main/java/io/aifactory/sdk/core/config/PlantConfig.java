@@ -129,7 +129,8 @@ public final class PlantConfig {
     DeviceOptions d = DeviceOptions.defaults();
     try {
       b.connectTimeout(node.duration("connectTimeout", d.connectTimeout()));
-      b.requestTimeout(node.duration("requestTimeout", d.requestTimeout()));
+      // Only when given, so that a URI's own timeout is not refused as a second source (DeviceOptions).
+      if (node.has("requestTimeout")) b.requestTimeout(node.duration("requestTimeout", d.requestTimeout()));
     } catch (IllegalArgumentException e) {
       throw node.error("", e.getMessage(), e);
     }

@@ -3,18 +3,24 @@ package io.aifactory.sdk.core.spi;
 import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.Device;
 import io.aifactory.sdk.core.DeviceException;
+import io.aifactory.sdk.core.DeviceTimeoutException;
 import io.aifactory.sdk.core.StateListener;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A device's {@link ConnectionState}, its listeners and its {@link Device#whenConnected()} future, kept
- * consistent under concurrent transitions. CLOSED is final: later transitions are ignored.
+ * A device's {@link ConnectionState}, its listeners, its {@link Device#whenConnected()} futures and its
+ * {@link Device#lastError()}, kept consistent under concurrent transitions. CLOSED is final: later transitions are
+ * ignored.
  *
  * <p>Listeners hear every change exactly once and in the order the changes happened, never while a lock is held:
  * changes are queued, and whichever thread finds no one else notifying delivers the queue. A listener that makes
@@ -29,6 +35,10 @@ public final class ConnectionTracker {
   private ConnectionState state = ConnectionState.CONNECTING;
   private CompletableFuture<Void> connected = new CompletableFuture<>();
   private boolean notifying;
+  private Throwable lastError;
+  /** Why the device was refused for good since its last attempt began, or null; fails timed waits at once. */
+  private Throwable refusal;
+  private final List<CompletableFuture<Void>> timedWaits = new ArrayList<>();
 
   public ConnectionTracker(Device device) {
     this.device = Objects.requireNonNull(device, "device");
@@ -47,6 +57,61 @@ public final class ConnectionTracker {
     return connected.copy();
   }
 
+  /** See {@link Device#whenConnected(Duration)}. */
+  public CompletableFuture<Void> whenConnected(Duration timeout) {
+    if (timeout.isNegative()) throw new IllegalArgumentException("timeout < 0: " + timeout);
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    CompletableFuture<Void> next;
+    synchronized (this) {
+      if (state == ConnectionState.CLOSED) return CompletableFuture.failedFuture(new DeviceException(device.uri() + " is closed"));
+      if (state != ConnectionState.CONNECTED && refusal != null) return CompletableFuture.failedFuture(refusal);
+      next = connected;
+      timedWaits.add(result);
+    }
+    result.whenComplete((ok, error) -> {
+      synchronized (this) {
+        timedWaits.remove(result);
+      }
+    });
+    next.whenComplete((ok, error) -> {
+      if (error == null) result.complete(null);
+      else result.completeExceptionally(error);
+    });
+    if (!result.isDone()) {
+      CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+        if (result.isDone()) return;
+        Throwable last = lastError().orElse(null);
+        result.completeExceptionally(new DeviceTimeoutException(device.uri() + " did not connect within "
+            + timeout.toMillis() + " ms" + (last != null ? ": " + last.getMessage() : ""), last));
+      });
+    }
+    return result;
+  }
+
+  /** See {@link Device#lastError()}. */
+  public synchronized Optional<Throwable> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  /**
+   * Records a failed connection attempt. With {@code permanent} (the device refused us in a way retrying cannot cure
+   * by itself: a wrong password, an untrusted certificate), timed waits fail now with {@code cause}, and new ones fail
+   * at once until the next attempt begins ({@link #transition} to CONNECTING) or succeeds.
+   */
+  public void attemptFailed(Throwable cause, boolean permanent) {
+    Objects.requireNonNull(cause, "cause");
+    List<CompletableFuture<Void>> toFail;
+    synchronized (this) {
+      if (state == ConnectionState.CLOSED) return;
+      lastError = cause;
+      if (!permanent) return;
+      refusal = cause;
+      toFail = new ArrayList<>(timedWaits);
+      timedWaits.clear();
+    }
+    for (CompletableFuture<Void> f : toFail) f.completeExceptionally(cause);
+  }
+
   public void addListener(StateListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
@@ -63,6 +128,13 @@ public final class ConnectionTracker {
    */
   public boolean transition(ConnectionState next, Throwable cause) {
     synchronized (this) {
+      if (next == ConnectionState.CONNECTED) {
+        lastError = null;
+        refusal = null;
+      } else if (next == ConnectionState.CONNECTING) {
+        refusal = null;
+      }
+      if (cause != null && next != ConnectionState.CONNECTED && state != ConnectionState.CLOSED) lastError = cause;
       if (state == next || state == ConnectionState.CLOSED) return false;
       state = next;
       CompletableFuture<Void> completed = null;

@@ -38,6 +38,7 @@ class PlantConfigTest {
     DeviceConfig press = config.device("press-1").orElseThrow();
     assertEquals("regmap://10.0.0.5:502?unit=1", press.uri().toString());
     assertEquals(Duration.ofMillis(750), press.options().requestTimeout());
+    assertTrue(press.options().isRequestTimeoutSet());
     assertEquals(Duration.ofSeconds(3), press.options().connectTimeout());
     assertEquals(Duration.ofMillis(250), press.options().reconnectPolicy().initialDelay());
     assertEquals(Duration.ofSeconds(10), press.options().reconnectPolicy().maxDelay());
@@ -47,6 +48,8 @@ class PlantConfigTest {
         .scale(0.1).offset(-40).unit("°C").deadband(0.5).build(), press.tag("temperature").orElseThrow());
     assertEquals(DataType.parse("float32[256]"), press.tag("waveform").orElseThrow().dataType());
     assertTrue(config.device("press-2").orElseThrow().tags().isEmpty());
+    // Not given in the file: left to the URI's own timeout, if any, instead of conflicting with it.
+    assertTrue(!config.device("press-2").orElseThrow().options().isRequestTimeoutSet());
   }
 
   private static String pathOf(String json) {

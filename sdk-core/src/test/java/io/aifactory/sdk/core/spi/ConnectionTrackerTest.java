@@ -123,4 +123,46 @@ class ConnectionTrackerTest {
     first.join(10_000);
     assertEquals(List.of(ConnectionState.CONNECTED, ConnectionState.CLOSED), order);
   }
+
+  @Test
+  void shouldFailATimedWaitAtOnceWhenRefusedForGoodAndKeepTheLastError() {
+    CompletableFuture<Void> waiting = tracker.whenConnected(java.time.Duration.ofMinutes(10));
+    IOException transientFailure = new IOException("connection refused");
+    tracker.attemptFailed(transientFailure, false);
+    assertFalse(waiting.isDone(), "a transient failure leaves the wait to its deadline");
+    assertEquals(transientFailure, tracker.lastError().orElseThrow());
+
+    DeviceException wrongPassword = new DeviceException("test://plc refused user 'op' (wrong user name or password?)");
+    tracker.attemptFailed(wrongPassword, true);
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+    assertEquals(wrongPassword, failed.getCause());
+    assertEquals(wrongPassword, tracker.lastError().orElseThrow());
+    assertTrue(tracker.whenConnected(java.time.Duration.ofMinutes(10)).isCompletedExceptionally(), "known refusal: at once");
+
+    tracker.transition(ConnectionState.CONNECTING, null);
+    CompletableFuture<Void> nextAttempt = tracker.whenConnected(java.time.Duration.ofMinutes(10));
+    assertFalse(nextAttempt.isDone(), "a new attempt may succeed");
+    tracker.transition(ConnectionState.CONNECTED, null);
+    assertTrue(nextAttempt.isDone() && !nextAttempt.isCompletedExceptionally());
+    assertTrue(tracker.lastError().isEmpty(), "connected: nothing is wrong");
+  }
+
+  @Test
+  void shouldFailATimedWaitAtTheDeadlineWithTheLastErrorAsCause() {
+    IOException refused = new IOException("connection refused");
+    tracker.attemptFailed(refused, false);
+    ExecutionException failed = assertThrows(ExecutionException.class,
+        () -> tracker.whenConnected(java.time.Duration.ofMillis(1)).get(10, TimeUnit.SECONDS));
+    assertInstanceOf(io.aifactory.sdk.core.DeviceTimeoutException.class, failed.getCause());
+    assertEquals(refused, failed.getCause().getCause());
+    assertTrue(failed.getCause().getMessage().contains("connection refused"), failed.getCause().getMessage());
+  }
+
+  @Test
+  void shouldFailATimedWaitWhenClosed() {
+    CompletableFuture<Void> waiting = tracker.whenConnected(java.time.Duration.ofMinutes(10));
+    tracker.transition(ConnectionState.CLOSED, null);
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(DeviceException.class, failed.getCause());
+  }
 }

@@ -9,11 +9,11 @@ public final class ModbusDeviceException extends DeviceException {
   private final int code;
 
   public ModbusDeviceException(String message, int code) {
-    super(message + ": exception " + String.format("0x%02X", code) + " " + ModbusExceptionCode.of(code));
+    super(message + ": exception " + String.format("0x%02X", code) + " " + ModbusExceptionCode.of(code), code);
     this.code = code;
   }
 
-  /** Returns the exception code as sent by the server. */
+  /** Returns the exception code as sent by the server; the same as {@link #rawStatus()}. */
   public int code() {
     return code;
   }

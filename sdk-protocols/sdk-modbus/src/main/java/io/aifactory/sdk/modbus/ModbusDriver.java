@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code modbus+rtu:///dev/ttyUSB0?baud=19200&parity=even&stop=1&unit=3} (serial, through j2mod).
  *
  * <p>Options, in the URI's query or {@link DeviceOptions#properties()} (which win): {@code unit} (1),
- * {@code timeout} in ms (the options' request timeout), {@code maxRegisters} (125) and {@code maxBits} (2000) per
+ * {@code timeout} in ms (the request timeout; refused if {@link DeviceOptions#requestTimeout()} was also set and
+ * differs), {@code maxRegisters} (125) and {@code maxBits} (2000) per
  * request, {@code maxGap} (64) unused registers a merged read may bridge (16 × as many bits), {@code wordOrder}
  * (abcd) for addresses that name none, {@code verifyWrites} (false) to read every write back, {@code pipeline} (1)
  * read requests a cycle may have outstanding on one Modbus TCP connection (raise it only for devices that queue

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>{@code
  * try (OpcUaDevice plc = (OpcUaDevice) Devices.open("opc.tcp://plc:4840", options)) {
- *   plc.whenConnected().get(10, TimeUnit.SECONDS);
+ *   plc.whenConnected(Duration.ofSeconds(10)).join();
  *   for (BrowsedNode node : plc.browse("ns=2;s=folder:Line1").join()) System.out.println(node);
  * }
  * }</pre>

@@ -2,7 +2,9 @@ package io.aifactory.sdk.opcua;
 
 /**
  * The OPC UA settings of a device, given as {@link io.aifactory.sdk.core.DeviceOptions} properties or in the URI's
- * query ({@code opc.tcp://plc:4840?allowSecurityNone=true}); a property set in the options wins over the URI.
+ * query ({@code opc.tcp://plc:4840?allowSecurityNone=true}); a property set in the options wins over the URI. The
+ * constants here are all the keys there are: any other key is refused with a
+ * {@link io.aifactory.sdk.core.ConfigurationException} naming it.
  *
  * <pre>{@code
  * DeviceOptions options = DeviceOptions.newBuilder()

@@ -275,13 +275,37 @@ public final class ModbusDevice implements Device {
     } catch (AddressException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
     CompletableFuture<SampleBatch> f = new CompletableFuture<>();
     // A read the close() takes from the queue is a failed read, hence BAD rows, like the read in progress whose
     // connection close() shuts.
-    submit(new Op(f, () -> f.complete(execute(plan)),
+    Runnable send = () -> submit(new Op(f, () -> f.complete(execute(plan)),
         () -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, uri + " was closed")))));
+    if (state == ConnectionState.CONNECTING) {
+      // Opened a moment ago: wait for the first connection rather than answer DISCONNECTED before it had a chance.
+      afterFirstConnect(f, send, why -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, why))));
+      return f;
+    }
+    if (state != ConnectionState.CONNECTED) return CompletableFuture.completedFuture(badBatch(plan, disconnected));
+    send.run();
     return f;
+  }
+
+  /**
+   * Runs {@code then} once the first connection is made, or {@code otherwise} with the reason if it is not made within
+   * the connect timeout or the device closes meanwhile. Either runs on the callback thread or a timer
+   * thread, which only hand work to the I/O thread.
+   */
+  private void afterFirstConnect(CompletableFuture<?> f, Runnable then, java.util.function.Consumer<String> otherwise) {
+    tracker.whenConnected(settings.connectTimeout).whenComplete((ok, error) -> {
+      if (closed) {
+        otherwise.accept(uri + " was closed"); // a read answers BAD(DISCONNECTED) rows, a write fails
+      } else if (error == null) {
+        then.run();
+      } else {
+        otherwise.accept("no connection to " + uri + " within the connect timeout (" + settings.connectTimeout.toMillis()
+            + " ms): " + error.getMessage());
+      }
+    });
   }
 
   SampleBatch badBatch(ReadPlan plan, Quality quality) {
@@ -654,14 +678,19 @@ public final class ModbusDevice implements Device {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-    if (state != ConnectionState.CONNECTED) {
-      return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
-    }
     CompletableFuture<Void> f = new CompletableFuture<>();
-    submit(f, () -> {
+    Runnable send = () -> submit(f, () -> {
       doWrite(tag, a, value, image);
       f.complete(null);
     });
+    if (state == ConnectionState.CONNECTING) {
+      afterFirstConnect(f, send, why -> f.completeExceptionally(new DeviceException("tag '" + tag.name() + "' not written: " + why)));
+      return f;
+    }
+    if (state != ConnectionState.CONNECTED) {
+      return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "' not written: no connection to " + uri));
+    }
+    send.run();
     return f;
   }
 
@@ -942,6 +971,8 @@ public final class ModbusDevice implements Device {
       }
     }
     attempts++;
+    // A refused or unreachable PLC may come back by itself: never a permanent refusal.
+    tracker.attemptFailed(e, false);
     log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
     scheduleReconnect();
   }
@@ -982,6 +1013,10 @@ public final class ModbusDevice implements Device {
     });
   }
 
+  Thread callbackThread() {
+    return callbackThread;
+  }
+
   /** Runs {@code r} on the callback thread; returns false if the device is closing. */
   boolean runCallback(Runnable r) {
     try {
@@ -1013,6 +1048,18 @@ public final class ModbusDevice implements Device {
       // A copy, so a caller cannot complete ours; its dependents still run where ours completes: the callback thread.
       return connected.copy();
     }
+  }
+
+  /** Waits for CONNECTED as the state listeners see it, on the callback thread, like {@link #whenConnected()}. */
+  @Override
+  public CompletableFuture<Void> whenConnected(java.time.Duration timeout) {
+    if (closed) return CompletableFuture.failedFuture(new DeviceException(uri + " is closed"));
+    return tracker.whenConnected(timeout);
+  }
+
+  @Override
+  public java.util.Optional<Throwable> lastError() {
+    return tracker.lastError();
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class ModbusSettings {
       serialPort = "";
     }
     unit = integer(p, "unit", 1, 0, 255);
-    requestTimeout = p.containsKey("timeout") ? Duration.ofMillis(integer(p, "timeout", 0, 1, Integer.MAX_VALUE)) : options.requestTimeout();
+    requestTimeout = requestTimeout(p, options);
     connectTimeout = options.connectTimeout();
     maxRegisters = integer(p, "maxRegisters", 125, 1, 125);
     maxBits = integer(p, "maxBits", 2000, 1, 2000);
@@ -101,6 +101,20 @@ public final class ModbusSettings {
     }
     stopBits = integer(p, "stop", 1, 1, 2);
     dataBits = integer(p, "data", 8, 7, 8);
+  }
+
+  /**
+   * Returns the request timeout from {@code timeout} (URI or property) or {@link DeviceOptions#requestTimeout()}: two
+   * sources for one setting are refused when they disagree, so neither silently overrides the other.
+   */
+  private Duration requestTimeout(Map<String, String> p, DeviceOptions options) {
+    if (!p.containsKey("timeout")) return options.requestTimeout();
+    Duration t = Duration.ofMillis(integer(p, "timeout", 0, 1, Integer.MAX_VALUE));
+    if (options.isRequestTimeoutSet() && !t.equals(options.requestTimeout())) {
+      throw new ConfigurationException("'" + uri + "': timeout=" + t.toMillis() + " disagrees with DeviceOptions"
+          + ".requestTimeout of " + options.requestTimeout().toMillis() + " ms; set only one of them");
+    }
+    return t;
   }
 
   /**

@@ -12,23 +12,22 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Polls a tag set at a fixed rate without drift: tick {@code k} is due at {@code start + k × period}, whatever the
- * previous ticks cost. A tick that finds the previous poll still running is an overrun, counted and skipped, so
+ * previous ticks cost. A tick that finds the previous poll still running is an overrun, counted and not sent, so
  * nothing queues up behind a slow device.
  *
- * <p>An overrun delivers no row of its own, on purpose: it is not a missed value. The poll still running reads the
- * tags after the skipped tick was due, so its batch is the freshest answer for that tick too: GOOD if the PLC
- * answers, BAD(TIMEOUT) or BAD(DISCONNECTED) if it does not. The silence between batches is therefore at most one
- * request timeout per request of the plan (or the watchdog's limit, for a transport that ignores its timeout), and
- * ends with BAD rows if the PLC is gone; a tick that finds the device disconnected delivers BAD(DISCONNECTED) at once.
- * Rows for skipped ticks would only repeat that batch, or call a slow but healthy PLC BAD. A poll counts as running
- * until its listener returned, so a slow listener also shows as overruns.
+ * <p>Every tick is delivered, in order, as a batch carrying its {@link SampleBatch#pollSequence()} and
+ * {@link SampleBatch#dueTimeNanos()}: a poll's own answer (GOOD, or BAD(TIMEOUT) / BAD(DISCONNECTED) if the PLC did
+ * not answer), BAD(DISCONNECTED) at once for a tick that finds the device disconnected, and BAD(TIMEOUT) for a tick
+ * that could not run (an overrun, or a tick the scheduler ran too late). So a PLC that freezes with its socket open
+ * shows as a BAD row per due tick, never as silence, and a consumer counts gaps from the sequence numbers alone. The
+ * overruns during one poll are consecutive ticks, kept as a range and delivered right after that poll's own batch. A
+ * poll counts as running until its listener returned, so a slow listener also shows as overruns.
  *
  * <p>Delivery: a tag without a deadband is reported every poll (so every change is seen). A tag with a deadband is
  * reported when it moved by more than the deadband since it was last reported, when its quality changed, when the
@@ -43,13 +42,19 @@ final class PollingSubscription implements Subscription {
   private final List<Tag> tags;
   private final long periodNanos;
   private final long heartbeatNanos;
-  private final AtomicBoolean running = new AtomicBoolean();
+  /** A poll (or a batch standing for one) is between its tick and its listener's return; guarded by this. */
+  private boolean running;
+  /** Ticks that could not run while the current poll ran: {@code [missedFrom, missedTo)}; guarded by this. */
+  private long missedFrom;
+  private long missedTo;
   private final AtomicLong overruns = new AtomicLong();
   private volatile boolean closed;
   private volatile ReadPlan plan;
   private ScheduledThreadPoolExecutor scheduler;
   private volatile ScheduledFuture<?> next;
   private long startNanos;
+  /** The device clock's time at {@link #startNanos}, from which due times are stated. */
+  private long startEpochNanos;
   private long tick;
   // delivery state, touched only on the device's callback thread
   private final double[] lastValue;
@@ -77,6 +82,7 @@ final class PollingSubscription implements Subscription {
   void start(ScheduledThreadPoolExecutor scheduler) {
     this.scheduler = scheduler;
     startNanos = System.nanoTime();
+    startEpochNanos = device.options().nowNanos();
     try {
       next = scheduler.schedule(this::tick, 0, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
@@ -86,29 +92,46 @@ final class PollingSubscription implements Subscription {
 
   private void tick() {
     if (closed) return;
-    if (!running.compareAndSet(false, true)) {
-      overruns.incrementAndGet();
-    } else if (!device.isConnected()) {
-      handOver(device.badBatch(plan, device.disconnectedQuality()));
-    } else if (!device.submitPoll(this::poll)) {
-      running.set(false);
+    long k = tick;
+    boolean start;
+    synchronized (this) {
+      start = !running;
+      if (start) {
+        running = true;
+      } else {
+        overruns.incrementAndGet();
+        if (missedFrom == missedTo) missedFrom = k;
+        missedTo = k + 1;
+      }
+    }
+    if (start) {
+      if (!device.isConnected()) {
+        handOver(device.badBatch(plan, device.disconnectedQuality()).withPoll(k, dueTime(k)));
+      } else if (!device.submitPoll(() -> poll(k))) {
+        finished();
+      }
     }
     scheduleNext();
   }
 
-  private void poll() {
+  private long dueTime(long k) {
+    return startEpochNanos + k * periodNanos;
+  }
+
+  private void poll(long k) {
     SampleBatch batch = null;
     try {
       if (!closed) {
         ReadPlan p = plan;
         if (p.holesVersion != device.holesVersion()) plan = p = device.newPlan(tags);
-        batch = device.execute(p);
+        batch = device.execute(p).withPoll(k, dueTime(k));
       }
     } catch (RuntimeException e) {
       log.warn("poll of {} on {} failed", tags.size() + " tags", device.uri(), e);
+      batch = device.badBatch(plan, Quality.bad(Quality.Reason.DEVICE_ERROR, "poll failed: " + e)).withPoll(k, dueTime(k));
     }
     if (batch == null) {
-      running.set(false);
+      finished();
     } else {
       handOver(batch);
     }
@@ -117,17 +140,43 @@ final class PollingSubscription implements Subscription {
   /**
    * Delivers {@code batch} on the device's callback thread, never on the I/O or scheduler thread, so a listener that
    * reads or writes the device cannot block the requests it waits for. The poll counts as running until the listener
-   * returned: a slow listener makes later ticks overruns instead of an ever-growing queue of batches.
+   * returned: a slow listener makes later ticks overruns instead of an ever-growing queue of batches. The ticks missed
+   * meanwhile follow it, on the same thread, before any later poll's batch.
    */
   private void handOver(SampleBatch batch) {
     boolean accepted = device.runCallback(() -> {
       try {
         deliver(batch);
       } finally {
-        running.set(false);
+        finished();
       }
     });
-    if (!accepted) running.set(false);
+    if (!accepted) finished();
+  }
+
+  /** Ends the running poll and delivers BAD(TIMEOUT) for the ticks it made miss; on the callback thread if possible. */
+  private void finished() {
+    long from;
+    long to;
+    synchronized (this) {
+      from = missedFrom;
+      to = missedTo;
+      missedFrom = missedTo = 0;
+      running = false;
+    }
+    if (from < to && Thread.currentThread() != device.callbackThread()) {
+      device.runCallback(() -> deliverMissed(from, to));
+    } else {
+      deliverMissed(from, to);
+    }
+  }
+
+  private void deliverMissed(long from, long to) {
+    for (long k = from; k < to && !closed; k++) {
+      Quality q = Quality.bad(Quality.Reason.TIMEOUT, "poll " + k + " could not run: the previous poll of "
+          + device.uri() + " was still waiting for the device");
+      deliver(device.badBatch(plan, q).withPoll(k, dueTime(k)));
+    }
   }
 
   private void scheduleNext() {
@@ -136,9 +185,21 @@ final class PollingSubscription implements Subscription {
     long now = System.nanoTime();
     long due = startNanos + tick * periodNanos;
     if (due <= now) {
+      // The scheduler ran late (a loaded machine, a pause): the ticks it passed could not run either.
       long skipped = (now - due) / periodNanos + 1;
       overruns.addAndGet(skipped);
-      tick += skipped;
+      long from = tick;
+      long to = tick + skipped;
+      boolean deliverNow;
+      synchronized (this) {
+        deliverNow = !running;
+        if (!deliverNow) {
+          if (missedFrom == missedTo) missedFrom = from;
+          missedTo = to;
+        }
+      }
+      if (deliverNow) device.runCallback(() -> deliverMissed(from, to));
+      tick = to;
       due = startNanos + tick * periodNanos;
     }
     try {
@@ -178,7 +239,7 @@ final class PollingSubscription implements Subscription {
             b.addObject(t, batch.value(i), q, batch.sourceTimeNanos(i));
           }
         }
-        out = b.build();
+        out = batch.pollSequence() < 0 ? b.build() : b.build().withPoll(batch.pollSequence(), batch.dueTimeNanos());
       }
     }
     try {

@@ -39,7 +39,10 @@ class ModbusSettingsTest {
   void shouldRefuseUnknownOrMalformedOptions() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> ModbusSettings.of(URI.create("modbus+tcp://h:502?unti=1"), DeviceOptions.defaults()));
-    assertTrue(e.getMessage().contains("'unti'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'unti'") && e.getMessage().contains("unit"), e.getMessage());
+    ConfigurationException property = assertThrows(ConfigurationException.class, () -> ModbusSettings.of(
+        URI.create("modbus+tcp://h:502"), DeviceOptions.newBuilder().property("pkiDir", "/tmp").build()));
+    assertTrue(property.getMessage().contains("'pkiDir'") && property.getMessage().contains("maxRegisters"), property.getMessage());
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h?maxRegisters=200"), DeviceOptions.defaults()));
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h?unit=x"), DeviceOptions.defaults()));
     assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+rtu:///"), DeviceOptions.defaults()));
@@ -53,5 +56,29 @@ class ModbusSettingsTest {
     assertTrue(!ModbusSettings.of(URI.create("modbus+tcp://h"), DeviceOptions.defaults()).fc16Writes);
     DeviceOptions options = DeviceOptions.newBuilder().property("writeFunction", "fc16").build();
     assertTrue(ModbusSettings.of(URI.create("modbus+tcp://h"), options).fc16Writes);
+  }
+
+  @Test
+  void shouldTakeTheTimeoutFromWhicheverSourceSetsIt() {
+    assertEquals(Duration.ofMillis(250), ModbusSettings.of(URI.create("modbus+tcp://h?timeout=250"), DeviceOptions.defaults()).requestTimeout);
+    DeviceOptions options = DeviceOptions.newBuilder().requestTimeout(Duration.ofMillis(700)).build();
+    assertEquals(Duration.ofMillis(700), ModbusSettings.of(URI.create("modbus+tcp://h"), options).requestTimeout);
+    assertEquals(Duration.ofMillis(700), ModbusSettings.of(URI.create("modbus+tcp://h?timeout=700"), options).requestTimeout,
+        "two sources that agree are fine");
+    assertEquals(DeviceOptions.defaults().requestTimeout(), ModbusSettings.of(URI.create("modbus+tcp://h"), DeviceOptions.defaults()).requestTimeout);
+  }
+
+  @Test
+  void shouldRefuseATimeoutThatDisagreesWithTheRequestTimeoutOfTheOptions() {
+    DeviceOptions options = DeviceOptions.newBuilder().requestTimeout(Duration.ofMillis(700)).build();
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ModbusSettings.of(URI.create("modbus+tcp://h?timeout=250"), options));
+    assertTrue(e.getMessage().contains("timeout=250") && e.getMessage().contains("700"), e.getMessage());
+    // A copy of options whose request timeout was set keeps it set; the property is a second source too.
+    assertThrows(ConfigurationException.class, () -> ModbusSettings.of(URI.create("modbus+tcp://h"),
+        options.toBuilder().property("timeout", "250").build()));
+    // A copy of defaults does not make the default look set.
+    assertEquals(Duration.ofMillis(250), ModbusSettings.of(URI.create("modbus+tcp://h?timeout=250"),
+        DeviceOptions.defaults().toBuilder().build()).requestTimeout);
   }
 }

@@ -1,5 +1,6 @@
 package io.aifactory.sdk.opcua.server;
 
+import io.aifactory.sdk.core.ConfigurationException;
 import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.Tag;
@@ -25,7 +26,7 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
 /**
  * An OPC UA server that publishes AI results as read-only variables in its own namespace, with the same security
  * rules as the client: its own certificate in a PKI folder, client certificates trusted through {@code trusted/},
- * users with passwords, and SecurityPolicy None only if enabled.
+ * users with passwords, and SecurityPolicy None and anonymous clients only if enabled.
  *
  * <p>Variables are named with dotted names, which become folders: {@code Line1.AnomalyScore} is variable
  * {@code AnomalyScore} in folder {@code Line1}, NodeId {@code nsu=<namespaceUri>;s=Line1.AnomalyScore} (namespace
@@ -39,7 +40,6 @@ import org.eclipse.milo.opcua.stack.core.types.builtin.StatusCode;
  * try (OpcUaResultServer results = OpcUaResultServer.newBuilder()
  *     .port(4840)
  *     .pkiDir(Path.of("/var/lib/acme/pki"))
- *     .anonymous(false)
  *     .user("scada", secretFromVault)
  *     .pipelineResults("Line1")
  *     .build()) {
@@ -208,7 +208,7 @@ public final class OpcUaResultServer implements AutoCloseable {
     private String applicationUri = "urn:aifactory:ai-results:server";
     private String applicationName = "AI Factory results server";
     private boolean securityNone;
-    private boolean anonymous = true;
+    private boolean anonymous;
     private final Map<String, String> users = new LinkedHashMap<>();
     private final Map<String, DataType> variables = new LinkedHashMap<>();
 
@@ -259,7 +259,10 @@ public final class OpcUaResultServer implements AutoCloseable {
       return this;
     }
 
-    /** Allows anonymous clients; on by default. */
+    /**
+     * Also allows anonymous clients (they still need a trusted certificate on a secure endpoint); off by default, like
+     * {@link #securityNone}: a client logs in as a {@link #user} unless this is asked for.
+     */
     public Builder anonymous(boolean anonymous) {
       this.anonymous = anonymous;
       return this;
@@ -310,6 +313,9 @@ public final class OpcUaResultServer implements AutoCloseable {
     public OpcUaResultServer build() {
       if (pkiDir == null) throw new IllegalStateException("pkiDir is not set");
       if (variables.isEmpty()) throw new IllegalStateException("no variables to publish");
+      if (!anonymous && users.isEmpty()) {
+        throw new ConfigurationException("no client could log in: add a user(name, password), or allow anonymous(true) clients");
+      }
       return new OpcUaResultServer(this);
     }
   }

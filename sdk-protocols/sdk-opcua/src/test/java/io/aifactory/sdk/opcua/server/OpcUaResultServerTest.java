@@ -220,4 +220,29 @@ class OpcUaResultServerTest {
     assertEquals(StatusCodes.Bad_DeviceFailure, rms.quality().rawStatus());
     assertThrows(IllegalArgumentException.class, () -> rms.set(3f, Quality.bad(Quality.Reason.MODEL_ERROR, "x")));
   }
+
+  @Test
+  void shouldOfferAnonymousAccessOnlyWhenAskedTo(@TempDir Path pki) throws Exception {
+    try (OpcUaResultServer users = OpcUaResultServer.newBuilder().port(0).pkiDir(pki.resolve("users"))
+        .hostnames(List.of("localhost")).bindAddress("127.0.0.1").user("scada", "pw").pipelineResults("Line1").build()) {
+      users.start();
+      assertFalse(offersAnonymous(users), "anonymous offered without being asked for");
+    }
+    try (OpcUaResultServer open = OpcUaResultServer.newBuilder().port(0).pkiDir(pki.resolve("open"))
+        .hostnames(List.of("localhost")).bindAddress("127.0.0.1").anonymous(true).pipelineResults("Line1").build()) {
+      open.start();
+      assertTrue(offersAnonymous(open));
+    }
+    // Nobody could log in to a server with neither: refused when built, naming the way out.
+    io.aifactory.sdk.core.ConfigurationException e = assertThrows(io.aifactory.sdk.core.ConfigurationException.class,
+        () -> OpcUaResultServer.newBuilder().port(0).pkiDir(pki.resolve("none")).pipelineResults("Line1").build());
+    assertTrue(e.getMessage().contains("anonymous"), e.getMessage());
+  }
+
+  private static boolean offersAnonymous(OpcUaResultServer server) throws Exception {
+    List<org.eclipse.milo.opcua.stack.core.types.structured.EndpointDescription> endpoints =
+        org.eclipse.milo.opcua.sdk.client.DiscoveryClient.getEndpoints(server.uri().toString()).get(30, TimeUnit.SECONDS);
+    return endpoints.stream().flatMap(d -> Stream.of(d.getUserIdentityTokens()))
+        .anyMatch(t -> t.getTokenType() == org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType.Anonymous);
+  }
 }

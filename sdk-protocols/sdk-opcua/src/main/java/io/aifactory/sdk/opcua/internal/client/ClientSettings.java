@@ -15,6 +15,12 @@ import org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType;
 
 /** The OPC UA settings of one device, read from its URI and properties; the password stays in here. */
 final class ClientSettings {
+  /** Every key the driver reads; anything else is a typo or another driver's option, and is refused. */
+  static final java.util.Set<String> KEYS = new java.util.TreeSet<>(java.util.Set.of(OpcUaProperties.PKI_DIR,
+      OpcUaProperties.ALLOW_SECURITY_NONE, OpcUaProperties.TRUST_ON_FIRST_USE, OpcUaProperties.HOSTNAME_CHECK,
+      OpcUaProperties.IDENTITY, OpcUaProperties.USERNAME, OpcUaProperties.PASSWORD, OpcUaProperties.APPLICATION_URI,
+      OpcUaProperties.APPLICATION_NAME, OpcUaProperties.KEY_STORE_PASSWORD, OpcUaProperties.SESSION_TIMEOUT_MILLIS));
+
   final URI publicUri;
   final String endpointUrl;
   final String host;
@@ -82,6 +88,12 @@ final class ClientSettings {
       if (colon >= 0) p.put(OpcUaProperties.PASSWORD, decode(userInfo.substring(colon + 1)));
     }
     p.putAll(options.properties());
+    for (String key : p.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw new ConfigurationException("OPC UA device " + strip(uri) + ": unknown option '" + key
+            + "' (expected one of " + KEYS + ")");
+      }
+    }
     return new ClientSettings(uri, p);
   }
 

@@ -105,7 +105,6 @@ public final class MiloDevice implements OpcUaDevice {
   private volatile OpcUaClient client;
   private volatile boolean sessionActive;
   private volatile String security = "";
-  private volatile Throwable lastError;
   /** This client's certificate file, for messages asking an administrator to trust it on the server. */
   private volatile java.nio.file.Path ownCertificate;
   private int attempts;
@@ -143,9 +142,9 @@ public final class MiloDevice implements OpcUaDevice {
     return sessionActive ? security : "";
   }
 
-  /** Returns why the last connection attempt failed, or null. */
-  public Throwable lastError() {
-    return lastError;
+  @Override
+  public java.util.Optional<Throwable> lastError() {
+    return tracker.lastError();
   }
 
   // ---------------------------------------------------------------------------------------------- connection
@@ -165,7 +164,6 @@ public final class MiloDevice implements OpcUaDevice {
       c.connectAsync().get(options.connectTimeout().toMillis() + options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
       security = EndpointRanking.describe(endpoint);
       attempts = 0;
-      lastError = null;
       resolved.clear();
       client = c;
       if (tracker.isClosed()) {
@@ -189,7 +187,7 @@ public final class MiloDevice implements OpcUaDevice {
         c.disconnectAsync();
       }
       AifactoryException cause = explain(t, endpoint);
-      lastError = cause;
+      tracker.attemptFailed(cause, isRefusal(t));
       tracker.transition(ConnectionState.DISCONNECTED, cause);
       if (!tracker.isClosed() && !executor.isShutdown()) {
         long delay = options.reconnectPolicy().delay(++attempts, ThreadLocalRandom.current().nextDouble()).toNanos();
@@ -304,41 +302,59 @@ public final class MiloDevice implements OpcUaDevice {
     if (ua != null) {
       long code = ua.getStatusCode().getValue() & 0xFFFF0000L;
       String status = StatusMapping.name(code);
+      long raw = ua.getStatusCode().getValue();
       if (code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenRejected
           || code == StatusCodes.Bad_IdentityTokenInvalid) {
         return new DeviceException(name + " refused " + (settings.username != null
-            ? "user '" + settings.username + "' (wrong user name or password?)" : settings.identity + " login") + ": " + status);
+            ? "user '" + settings.username + "' (wrong user name or password?)" : settings.identity + " login") + ": " + status, raw);
       }
       if (code == StatusCodes.Bad_SecurityChecksFailed || code == StatusCodes.Bad_CertificateUntrusted
           || code == StatusCodes.Bad_CertificateChainIncomplete) {
         if (endpoint != null && !isTrusted(endpoint) && settings.trustOnFirstUse
             && TrustOnFirstUseValidator.pinned(pinFile()) != null) {
           return new DeviceException(name + ": the server certificate differs from the one pinned on first use ("
-              + status + "); if the server really has a new certificate, delete " + pinFile() + " to trust it");
+              + status + "); if the server really has a new certificate, delete " + pinFile() + " to trust it", raw);
         }
         if (endpoint != null && !isTrusted(endpoint)) {
           return new DeviceException(name + ": the server certificate is not trusted (" + status + "); it was copied to "
               + pki.rejectedDir() + " - move it to " + pki.trustedDir() + " to trust it, or set "
-              + OpcUaProperties.TRUST_ON_FIRST_USE + "=true");
+              + OpcUaProperties.TRUST_ON_FIRST_USE + "=true", raw);
         }
         return new DeviceException(name + " refused this client's certificate (" + status + "); add "
             + (ownCertificate != null ? ownCertificate : pki.ownDir().resolve("client.der"))
-            + " to the server's trusted certificates");
+            + " to the server's trusted certificates", raw);
       }
       if (code == StatusCodes.Bad_CertificateHostNameInvalid) {
         return new DeviceException(name + ": the server certificate does not name host '" + settings.host + "' ("
-            + status + "); connect by a name in the certificate or set " + OpcUaProperties.HOSTNAME_CHECK + "=false");
+            + status + "); connect by a name in the certificate or set " + OpcUaProperties.HOSTNAME_CHECK + "=false", raw);
       }
       if (code == StatusCodes.Bad_CertificateUriInvalid) {
-        return new DeviceException(name + ": ApplicationUri and certificate disagree (" + status + ")");
+        return new DeviceException(name + ": ApplicationUri and certificate disagree (" + status + ")", raw);
       }
       if (code == StatusCodes.Bad_Timeout || code == StatusCodes.Bad_RequestTimeout) {
         return new DeviceTimeoutException(name + " did not answer in time (" + status + ")");
       }
       return new DeviceException(name + ": connection failed with " + status
-          + (ua.getMessage() != null ? " (" + ua.getMessage() + ")" : ""));
+          + (ua.getMessage() != null ? " (" + ua.getMessage() + ")" : ""), raw);
     }
     return new DeviceException(name + " cannot be reached: " + e, e);
+  }
+
+  /**
+   * Returns true if the server refused us in a way that retrying cannot cure until someone changes something: the
+   * login, a certificate, or a configuration that no endpoint satisfies. Timeouts and unreachable hosts may pass.
+   */
+  private static boolean isRefusal(Throwable t) {
+    Throwable e = unwrap(t);
+    if (e instanceof io.aifactory.sdk.core.ConfigurationException) return true;
+    UaException ua = findUaException(e);
+    if (ua == null) return false;
+    long code = ua.getStatusCode().getValue() & 0xFFFF0000L;
+    return code == StatusCodes.Bad_UserAccessDenied || code == StatusCodes.Bad_IdentityTokenRejected
+        || code == StatusCodes.Bad_IdentityTokenInvalid || code == StatusCodes.Bad_SecurityChecksFailed
+        || code == StatusCodes.Bad_CertificateUntrusted || code == StatusCodes.Bad_CertificateChainIncomplete
+        || code == StatusCodes.Bad_CertificateHostNameInvalid || code == StatusCodes.Bad_CertificateUriInvalid
+        || code == StatusCodes.Bad_CertificateRevoked || code == StatusCodes.Bad_CertificateInvalid;
   }
 
   private boolean isTrusted(EndpointDescription endpoint) {
@@ -417,6 +433,12 @@ public final class MiloDevice implements OpcUaDevice {
       return CompletableFuture.failedFuture(e);
     }
     OpcUaClient c = client;
+    if ((c == null || !sessionActive) && tracker.state() == ConnectionState.CONNECTING) {
+      // A connection attempt is under way (the first, after open): wait for it rather than answer DISCONNECTED.
+      return afterConnectAttempt().thenCompose(why -> why == null && sessionActive ? read(tags)
+          : CompletableFuture.completedFuture(allBad(tags, Quality.bad(Quality.Reason.DISCONNECTED,
+              why != null ? why : "not connected"))));
+    }
     if (c == null || !sessionActive) return CompletableFuture.completedFuture(allBad(tags, Quality.bad(Quality.Reason.DISCONNECTED, "not connected")));
     List<NodeId> ids = new ArrayList<>(tags.size());
     boolean[] unresolved = new boolean[tags.size()];
@@ -445,6 +467,19 @@ public final class MiloDevice implements OpcUaDevice {
           }
           return rows.build();
         });
+  }
+
+  /**
+   * Returns a future completed with null once connected, or with why not if the connection attempt under way fails
+   * for good or does not succeed within the connect timeout; failed if the device closes.
+   */
+  private CompletableFuture<String> afterConnectAttempt() {
+    CompletableFuture<String> outcome = new CompletableFuture<>();
+    tracker.whenConnected(options.connectTimeout()).whenComplete((ok, error) -> {
+      if (tracker.isClosed()) outcome.completeExceptionally(new DeviceException(uri() + " was closed"));
+      else outcome.complete(error == null ? null : unwrap(error).getMessage());
+    });
+    return outcome;
   }
 
   static long sourceTime(DataValue v, long fallback) {
@@ -483,6 +518,11 @@ public final class MiloDevice implements OpcUaDevice {
       return CompletableFuture.failedFuture(e);
     }
     OpcUaClient c = client;
+    if ((c == null || !sessionActive) && tracker.state() == ConnectionState.CONNECTING) {
+      return afterConnectAttempt().thenCompose(why -> why == null && sessionActive ? write(tag, value)
+          : CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "': " + uri() + " is not connected"
+              + (why != null ? ": " + why : ""))));
+    }
     if (c == null || !sessionActive) {
       return CompletableFuture.failedFuture(new DeviceException("tag '" + tag.name() + "': " + uri() + " is not connected"));
     }
@@ -512,7 +552,7 @@ public final class MiloDevice implements OpcUaDevice {
           StatusCode status = codes.get(0);
           if (!status.isGood()) {
             result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': " + uri()
-                + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue())));
+                + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue()), status.getValue()));
           } else {
             result.complete(null);
           }
@@ -560,7 +600,8 @@ public final class MiloDevice implements OpcUaDevice {
   private CompletableFuture<List<ReferenceDescription>> collect(OpcUaClient c, BrowseResult result,
       List<ReferenceDescription> into) {
     if (result.getStatusCode().isBad()) {
-      throw new DeviceException(uri() + ": browse refused: " + StatusMapping.name(result.getStatusCode().getValue()));
+      throw new DeviceException(uri() + ": browse refused: " + StatusMapping.name(result.getStatusCode().getValue()),
+          result.getStatusCode().getValue());
     }
     if (result.getReferences() != null) into.addAll(List.of(result.getReferences()));
     if (result.getContinuationPoint() == null || result.getContinuationPoint().isNullOrEmpty()) {
@@ -686,6 +727,11 @@ public final class MiloDevice implements OpcUaDevice {
   @Override
   public CompletableFuture<Void> whenConnected() {
     return tracker.whenConnected();
+  }
+
+  @Override
+  public CompletableFuture<Void> whenConnected(java.time.Duration timeout) {
+    return tracker.whenConnected(timeout);
   }
 
   @Override

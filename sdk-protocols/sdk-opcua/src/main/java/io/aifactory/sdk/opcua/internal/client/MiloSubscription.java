@@ -57,6 +57,10 @@ final class MiloSubscription implements Subscription {
   private final int[] lastRow;
   private final long[] lastDelivered;
   private volatile java.util.concurrent.ScheduledFuture<?> heartbeat;
+  /** When the server was last heard from on this subscription (data or keep-alive), by System.nanoTime. */
+  private volatile long lastPublishNanos;
+  /** The subscription's revised keep-alive interval: the longest the server may stay silent; 0 until created. */
+  private volatile long keepAliveNanos;
 
   MiloSubscription(MiloDevice device, List<Tag> tags, SubscriptionOptions options, SampleListener listener) {
     this.device = device;
@@ -76,17 +80,32 @@ final class MiloSubscription implements Subscription {
         java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
-  /** Runs on the delivery thread, so that a heartbeat never overtakes or overlaps a delivery of fresh data. */
+  /**
+   * Runs on the delivery thread, so that a heartbeat never overtakes or overlaps a delivery of fresh data. A value is
+   * repeated only while the server keeps its promise to publish or send a keep-alive every keep-alive interval:
+   * once it missed one (a frozen server, a cut link) the value is no longer known to be current, and the heartbeat
+   * says BAD(TIMEOUT) instead, until the server is heard from again.
+   */
   private void beat() {
     if (closed.get() || gapOpen.get()) return;
     long period = options.heartbeat().toNanos();
     long now = System.nanoTime();
+    long silentNanos = now - lastPublishNanos;
+    long keepAlive = keepAliveNanos;
+    // One publishing interval of slack for the keep-alive's own way to us.
+    boolean missedKeepAlive = keepAlive > 0 && silentNanos > keepAlive + options.publishingInterval().toNanos();
+    long receiveTime = device.options().nowNanos();
     SampleBatch.Builder rows = null;
     for (int t = 0; t < tags.size(); t++) {
       SampleBatch b = lastBatch[t];
       if (b == null || now - lastDelivered[t] < period) continue;
-      if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(device.options().nowNanos());
-      copyRow(rows, b, lastRow[t]);
+      if (rows == null) rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(receiveTime);
+      if (missedKeepAlive && !b.quality(lastRow[t]).isBad()) {
+        rows.addBad(tags.get(t), Quality.bad(Quality.Reason.TIMEOUT, "no publish response or keep-alive from the server for "
+            + silentNanos / 1_000_000 + " ms (keep-alive interval " + keepAlive / 1_000_000 + " ms)"), receiveTime);
+      } else {
+        copyRow(rows, b, lastRow[t]);
+      }
       lastDelivered[t] = now;
     }
     if (rows != null) call(rows.build());
@@ -152,6 +171,9 @@ final class MiloSubscription implements Subscription {
         log.debug("{}: some monitored items failed", device.uri(), e);
       }
       createAttempts = 0;
+      // Creating it was hearing from the server; from now on it must publish or keep alive in time.
+      lastPublishNanos = System.nanoTime();
+      keepAliveNanos = keepAliveNanos(subscription);
       reportFailedItems();
     } catch (Exception e) {
       int attempt = ++createAttempts;
@@ -167,8 +189,20 @@ final class MiloSubscription implements Subscription {
         ? ((org.eclipse.milo.opcua.stack.core.UaException) e).getStatusCode().getValue() : StatusCodes.Bad_UnexpectedError;
   }
 
+  /** Returns the revised publishing interval times the revised maximum keep-alive count. */
+  private static long keepAliveNanos(OpcUaSubscription s) {
+    double interval = s.getRevisedPublishingInterval().orElse(s.getPublishingInterval());
+    long count = s.getRevisedMaxKeepAliveCount().orElse(s.getMaxKeepAliveCount()).longValue();
+    return (long) (interval * 1_000_000L) * Math.max(1, count);
+  }
+
   private OpcUaSubscription newSubscription(OpcUaClient client) {
     OpcUaSubscription s = new OpcUaSubscription(client, (double) options.publishingInterval().toMillis());
+    if (!options.heartbeat().isZero()) {
+      // Milo's default keep-alive is 10 s; a heartbeat can only vouch for a value if the server proves itself alive
+      // as often as the heartbeat repeats it.
+      s.setTargetKeepAliveInterval((double) Math.max(options.heartbeat().toMillis(), options.publishingInterval().toMillis()));
+    }
     s.setSubscriptionListener(new Listener());
     List<OpcUaMonitoredItem> items = new ArrayList<>(tags.size());
     unresolved = new boolean[tags.size()];
@@ -266,7 +300,13 @@ final class MiloSubscription implements Subscription {
 
   private final class Listener implements OpcUaSubscription.SubscriptionListener {
     @Override
+    public void onKeepAliveReceived(OpcUaSubscription s) {
+      lastPublishNanos = System.nanoTime();
+    }
+
+    @Override
     public void onDataReceived(OpcUaSubscription s, List<OpcUaMonitoredItem> items, List<DataValue> values) {
+      lastPublishNanos = System.nanoTime();
       if (closed.get()) return;
       gapOpen.set(false);
       long now = device.options().nowNanos();

@@ -57,4 +57,15 @@ class ClientSettingsTest {
         DeviceOptions.defaults()));
     assertTrue(e.getMessage().contains("no host"), e.getMessage());
   }
+
+  @Test
+  void shouldRefuseUnknownKeysNamingTheKeyAndTheKeysThatExist() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> ClientSettings.of(URI.create("opc.tcp://plc:4840?pkiDIR=/tmp/pki"), DeviceOptions.defaults()));
+    assertTrue(e.getMessage().contains("'pkiDIR'") && e.getMessage().contains(OpcUaProperties.PKI_DIR), e.getMessage());
+    // An option of another driver is refused too, from the options as from the URI.
+    e = assertThrows(ConfigurationException.class, () -> ClientSettings.of(URI.create("opc.tcp://plc:4840"),
+        DeviceOptions.newBuilder().property("unit", "1").build()));
+    assertTrue(e.getMessage().contains("'unit'") && e.getMessage().contains(OpcUaProperties.ALLOW_SECURITY_NONE), e.getMessage());
+  }
 }
