@@ -336,7 +336,7 @@ class ModbusDriverFaultTest {
   @ParameterizedTest(name = "rtuOverTcp={0}")
   @ValueSource(booleans = {false, true})
   void shouldAnswerAReadInProgressWithDisconnectedRowsWhenClosed(boolean rtuOverTcp) {
-    open(rtuOverTcp, "&timeout=60000");
+    open(rtuOverTcp, "", Duration.ofSeconds(60)); // the read stays in progress until close()
     plc.stall(true);
     CompletableFuture<SampleBatch> inFlight = device.read(TAGS);
     Await.until("the PLC has the read", () -> plc.requestCount(3) > 0);

@@ -51,7 +51,7 @@ class OpcUaResultPublisherTest {
   @BeforeEach
   void start() throws Exception {
     server = OpcUaResultServer.newBuilder().port(0).pkiDir(tmp.resolve("pki")).hostnames(List.of("localhost"))
-        .bindAddress("127.0.0.1").securityNone(true).pipelineResults(PIPELINE, MACHINES).build();
+        .bindAddress("127.0.0.1").securityNone(true).anonymous(true).pipelineResults(PIPELINE, MACHINES).build();
     publisher = OpcUaResultPublisher.newBuilder(server).pipeline(PIPELINE).machines(MACHINES)
         .model(ModelInfo.of("spindle-pca", "1.4.0")).build();
     server.start();

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Every tick is delivered, in order, as a batch carrying its {@link SampleBatch#pollSequence()} and
  * {@link SampleBatch#dueTimeNanos()}: a poll's own answer (GOOD, or BAD(TIMEOUT) / BAD(DISCONNECTED) if the PLC did
  * not answer), BAD(DISCONNECTED) at once for a tick that finds the device disconnected, and BAD(TIMEOUT) for a tick
- * that could not run (an overrun, or a tick the scheduler ran too late). So a PLC that freezes with its socket open
+ * that could not run (an overrun, or a tick the scheduler ran too late; BAD(DISCONNECTED) if the poll it waited on
+ * lost the connection). So a PLC that freezes with its socket open
  * shows as a BAD row per due tick, never as silence, and a consumer counts gaps from the sequence numbers alone. The
  * overruns during one poll are consecutive ticks, kept as a range and delivered right after that poll's own batch. A
  * poll counts as running until its listener returned, so a slow listener also shows as overruns.
@@ -48,6 +49,8 @@ final class PollingSubscription implements Subscription {
   private long missedFrom;
   private long missedTo;
   private final AtomicLong overruns = new AtomicLong();
+  /** Whether the last poll handed over found no connection; its missed ticks then say DISCONNECTED too. */
+  private volatile boolean lastPollDisconnected;
   private volatile boolean closed;
   private volatile ReadPlan plan;
   private ScheduledThreadPoolExecutor scheduler;
@@ -144,6 +147,7 @@ final class PollingSubscription implements Subscription {
    * meanwhile follow it, on the same thread, before any later poll's batch.
    */
   private void handOver(SampleBatch batch) {
+    lastPollDisconnected = batch.size() > 0 && batch.quality(0).reason() == Quality.Reason.DISCONNECTED;
     boolean accepted = device.runCallback(() -> {
       try {
         deliver(batch);
@@ -172,9 +176,14 @@ final class PollingSubscription implements Subscription {
   }
 
   private void deliverMissed(long from, long to) {
+    // Missed ticks share the fate of the poll they waited on: DISCONNECTED if it lost the connection, else TIMEOUT.
+    boolean connected = !lastPollDisconnected;
     for (long k = from; k < to && !closed; k++) {
-      Quality q = Quality.bad(Quality.Reason.TIMEOUT, "poll " + k + " could not run: the previous poll of "
-          + device.uri() + " was still waiting for the device");
+      Quality q = connected
+          ? Quality.bad(Quality.Reason.TIMEOUT, "poll " + k + " could not run: the previous poll of " + device.uri()
+              + " was still waiting for the device")
+          : Quality.bad(Quality.Reason.DISCONNECTED, "poll " + k + " could not run: " + device.uri()
+              + " is disconnected");
       deliver(device.badBatch(plan, q).withPoll(k, dueTime(k)));
     }
   }
