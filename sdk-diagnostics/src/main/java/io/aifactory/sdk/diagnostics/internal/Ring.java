@@ -22,7 +22,7 @@ public final class Ring<T> {
     total++;
   }
 
-  /** Returns how many items were ever added: the cursor to pass to {@link #since} next time. */
+  /** Returns how many items were ever added: where the next {@link #between} read starts. */
   public synchronized long total() {
     return total;
   }
