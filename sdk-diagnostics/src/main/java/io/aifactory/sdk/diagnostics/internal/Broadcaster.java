@@ -73,6 +73,11 @@ public final class Broadcaster implements AutoCloseable {
   }
 
   private void tick() {
+    if (clients.isEmpty()) {
+      // Nobody watching: no polling, no JSON. The next page starts from a snapshot, which the next tick builds
+      // after reading the rings up to then.
+      return;
+    }
     try {
       String update = json.writeValueAsString(journal.collect(cursors));
       long layout = journal.layout();
