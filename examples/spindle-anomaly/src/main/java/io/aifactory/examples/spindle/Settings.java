@@ -23,6 +23,8 @@ final class Settings {
   double speed;
   int resultsPort;
   boolean liveWrites;
+  /** -1: no diagnostics page; 0: on a free port; else that port. Always on 127.0.0.1. */
+  int uiPort = -1;
   Duration duration = Duration.ofSeconds(20);
 
   static Settings fromArgs(String... args) {
@@ -33,12 +35,14 @@ final class Settings {
         case "--config" -> s.config = ConfigNode.read(Path.of(value(args, ++i, arg)));
         case "--data" -> s.dataDir = Path.of(value(args, ++i, arg));
         case "--live-writes" -> s.liveWrites = true;
+        case "--ui" -> s.uiPort = Math.max(s.uiPort, 0);
+        case "--ui-port" -> s.uiPort = Integer.parseInt(value(args, ++i, arg));
         case "--uri" -> s.uri = URI.create(value(args, ++i, arg));
         case "--duration" -> s.duration = duration(value(args, ++i, arg));
         case "--speed" -> s.speed = Double.parseDouble(value(args, ++i, arg));
         case "--results-port" -> s.resultsPort = Integer.parseInt(value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option '" + arg + "' (options: --config FILE, --data DIR, "
-            + "--uri URI, --duration 20s, --speed 12, --live-writes, --results-port 4840)");
+            + "--uri URI, --duration 20s, --speed 12, --live-writes, --results-port 4840, --ui, --ui-port 8090)");
       }
     }
     if (s.config == null) {

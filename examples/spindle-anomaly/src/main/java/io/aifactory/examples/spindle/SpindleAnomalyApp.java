@@ -10,6 +10,7 @@ import io.aifactory.sdk.core.pipeline.AlarmEvent;
 import io.aifactory.sdk.core.pipeline.MachineMetrics;
 import io.aifactory.sdk.core.pipeline.MachineResult;
 import io.aifactory.sdk.core.pipeline.Pipeline;
+import io.aifactory.sdk.diagnostics.DiagnosticsServer;
 import io.aifactory.sdk.opcua.server.OpcUaResultPublisher;
 import io.aifactory.sdk.opcua.server.OpcUaResultServer;
 import io.aifactory.sdk.testkit.scenario.Scenario;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * java -jar spindle-anomaly.jar                       # the built-in simulated line, sped up 12 times
  * java -jar spindle-anomaly.jar --uri modbus+tcp://10.0.0.5:502?unit=1   # a real PLC with the same registers
  * java -jar spindle-anomaly.jar --config my-line.json --duration 0       # your plant, until Ctrl-C
+ * java -jar spindle-anomaly.jar --ui --duration 0                        # and watch it live in a browser
  * </pre>
  */
 public final class SpindleAnomalyApp implements AutoCloseable {
@@ -54,6 +56,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private ScenarioRunner simulator;
   private OpcUaResultServer results;
+  private DiagnosticsServer diagnostics;
   private AifactoryApp app;
 
   private SpindleAnomalyApp(Settings settings) {
@@ -118,7 +121,16 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     builder.alarmListener(event -> alarms.add(new Alarm(event, now())));
     builder.action(PIPELINE, this::trackScore);
 
-    // 4. Everything else comes from the JSON file.
+    // 4. The live diagnostics page, with --ui: it needs the results of each pipeline it trends (actions are fixed when
+    //    a pipeline is built); everything else it finds in the app once started.
+    if (settings.uiPort >= 0) {
+      diagnostics = keep(DiagnosticsServer.newBuilder().port(settings.uiPort).build());
+      for (io.aifactory.sdk.core.config.ConfigNode p : settings.config.array("pipelines")) {
+        builder.action(p.text("name"), diagnostics.resultAction());
+      }
+    }
+
+    // 5. Everything else comes from the JSON file.
     app = keep(builder.start());
     String modelName = settings.config.array("pipelines").stream().filter(p -> p.text("name").equals(PIPELINE))
         .findFirst().orElseThrow().object("model").text("name");
@@ -142,6 +154,10 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     }
     LOG.info("results published at {} (namespace {}); feed overrides in {} mode", results.uri(),
         results.namespaceUri(), settings.liveWrites ? "LIVE" : "SHADOW");
+    if (diagnostics != null) {
+      diagnostics.watch(app).start();
+      System.out.println("Diagnostics page: " + diagnostics.uri() + "  (open it in a browser on this computer)");
+    }
   }
 
   private URI simulate(String deviceName) {
@@ -173,6 +189,11 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   OpcUaResultServer results() {
     return results;
+  }
+
+  /** Returns the diagnostics page, or null without --ui. */
+  DiagnosticsServer diagnostics() {
+    return diagnostics;
   }
 
   /** Returns the built-in simulator, or null when the app talks to a real PLC. */

@@ -18,6 +18,10 @@ import io.aifactory.sdk.opcua.server.OpcUaResultServer;
 import io.aifactory.sdk.testkit.SimulatedServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +41,7 @@ class SpindleAnomalyAppTest {
   void shouldAlarmOnSpindle2AfterItsBearingFaultOnlyAndPublishTheScore(@TempDir Path data, @TempDir Path clientPki)
       throws Exception {
     // 9 s at 20x after the stall: the run ends near 215 s of simulation time, the bearing fault starts at 120 s.
-    Settings settings = Settings.fromArgs("--duration", "9s", "--speed", "20", "--results-port", "0", "--live-writes",
+    Settings settings = Settings.fromArgs("--duration", "9s", "--speed", "20", "--results-port", "0", "--live-writes", "--ui",
         "--data", data.toString());
     Summary summary;
     try (SpindleAnomalyApp example = SpindleAnomalyApp.start(settings)) {
@@ -77,6 +81,7 @@ class SpindleAnomalyAppTest {
       assertEquals(100, summary.spindle("spindle3").feedOverrideAtEnd());
 
       readResultsOverOpcUa(example, clientPki);
+      readDiagnosticsPage(example);
     }
     // The recorder kept the guard's decisions (the training data of the next model) once the app closed.
     assertTrue(recorded(data.resolve("spindle-recordings"), "\"type\":\"decision\"", "\"tag\":\"spindle2.feedOverride\""),
@@ -112,6 +117,25 @@ class SpindleAnomalyAppTest {
       assertEquals(Boolean.TRUE, batch.value(1));
       assertEquals("spindle-pca", batch.value(2));
       assertTrue(batch.doubleValue(3) >= 0 && batch.doubleValue(3) < 10, "spindle 1 score: " + batch.doubleValue(3));
+    }
+  }
+
+  /** With --ui, the page is served on 127.0.0.1 and its stream describes the app's pipeline, guards and model. */
+  private static void readDiagnosticsPage(SpindleAnomalyApp example) throws Exception {
+    URI page = example.diagnostics().uri();
+    assertEquals("127.0.0.1", page.getHost());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpResponse<String> html = http.send(HttpRequest.newBuilder(page).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, html.statusCode());
+    HttpResponse<Stream<String>> events = http.send(HttpRequest.newBuilder(page.resolve("events"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofLines());
+    try (Stream<String> lines = events.body()) {
+      String snapshot = lines.filter(l -> l.startsWith("data: ")).findFirst().orElseThrow();
+      for (String expected : List.of("\"name\":\"spindles\"", "\"spindle2\"", "\"name\":\"spindle2.feed\"",
+          "\"name\":\"spindle-pca\"", "\"raiseAbove\":10.0")) {
+        assertTrue(snapshot.contains(expected), expected + " in " + snapshot);
+      }
     }
   }
 

@@ -29,6 +29,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +71,7 @@ public final class AifactoryApp implements AutoCloseable {
   private final Map<String, Recorder> recorders = new LinkedHashMap<>();
   private final Map<String, WriteGuard> guards = new LinkedHashMap<>();
   private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+  private final Map<String, List<ThresholdAlarm>> alarms = new LinkedHashMap<>();
   private final List<AlarmListener> alarmListeners = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse order
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -305,6 +307,7 @@ public final class AifactoryApp implements AutoCloseable {
         b.action(action);
       }
       extraActions.forEach(b::action);
+      this.alarms.put(name, List.copyOf(alarms.values()));
       return keep(b.build());
     } catch (IllegalArgumentException e) {
       throw node.error("", "pipeline '" + name + "': " + e.getMessage(), e);
@@ -489,6 +492,31 @@ public final class AifactoryApp implements AutoCloseable {
 
   public Optional<Model> model(String name) {
     return Optional.ofNullable(models.get(name));
+  }
+
+  /** Returns the pipelines by name, in the order of the config; a read-only view. */
+  public Map<String, Pipeline> pipelines() {
+    return Collections.unmodifiableMap(pipelines);
+  }
+
+  /** Returns the write guards by name, in the order of the config; a read-only view. */
+  public Map<String, WriteGuard> guards() {
+    return Collections.unmodifiableMap(guards);
+  }
+
+  /** Returns the devices by name, in the order of the config; a read-only view. */
+  public Map<String, Device> devices() {
+    return Collections.unmodifiableMap(devices);
+  }
+
+  /** Returns the models by name, in the order of the config; a read-only view. */
+  public Map<String, Model> models() {
+    return Collections.unmodifiableMap(models);
+  }
+
+  /** Returns the alarm actions of the pipeline named {@code pipeline}, in the order of the config; empty if none. */
+  public List<ThresholdAlarm> alarms(String pipeline) {
+    return alarms.getOrDefault(pipeline, List.of());
   }
 
   /** Ends {@link #awaitStop}. */

@@ -46,6 +46,23 @@ public final class ThresholdAlarm implements PipelineAction {
     return name;
   }
 
+  /** Returns the name of the result value watched, or null for the first value. */
+  public String output() {
+    return output;
+  }
+
+  public double raiseAbove() {
+    return raiseAbove;
+  }
+
+  public double clearBelow() {
+    return clearBelow;
+  }
+
+  public Duration minDuration() {
+    return Duration.ofNanos(minDurationNanos);
+  }
+
   /** Returns whether the alarm is raised for {@code machine}. */
   public synchronized boolean isRaised(String machine) {
     State s = states.get(machine);
