@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -239,6 +240,40 @@ class InferenceSessionTest {
     assertMessage("model pca.onnx: input \"input\": expected FLOAT32 [batch, 8], given a closed tensor "
         + "TensorBuffer[FLOAT32 [2, 8], closed]", () -> session.run(Map.of("input", closed), Map.of("score", score)));
     assertEquals(6, session.metrics().failures());
+  }
+
+  @Test
+  void shouldGiveTheTensorExpectedAndFoundAsFieldsSoNoCallerParsesMessages() {
+    TensorBuffer score = floats(2, 1);
+    InferenceException shape = assertThrows(InferenceException.class,
+        () -> session.run(Map.of("input", floats(2, 7)), Map.of("score", score)));
+    assertEquals(Optional.of("input"), shape.tensorName());
+    assertEquals(Optional.of("FLOAT32 [batch, 8]"), shape.expected());
+    assertEquals(Optional.of("FLOAT32 [2, 7]"), shape.found());
+
+    InferenceException output = assertThrows(InferenceException.class,
+        () -> session.check(Map.of("input", floats(2, 8)), Map.of("score", floats(3, 1))));
+    assertEquals(Optional.of("score"), output.tensorName());
+    assertEquals(Optional.of("FLOAT32 [batch, 1] with batch=2 from the inputs"), output.expected());
+    assertEquals(Optional.of("FLOAT32 [3, 1]"), output.found());
+
+    InferenceException missing = assertThrows(InferenceException.class,
+        () -> session.run(Map.of(), Map.of("score", score)));
+    assertEquals(Optional.of("input"), missing.tensorName());
+    assertEquals(Optional.of("FLOAT32 [batch, 8]"), missing.expected());
+    assertEquals(Optional.empty(), missing.found(), "nothing was given");
+
+    InferenceException unknown = assertThrows(InferenceException.class,
+        () -> session.run(Map.of("x", floats(2, 8)), Map.of("score", score)));
+    assertEquals(Optional.of("x"), unknown.tensorName());
+    assertEquals(Optional.empty(), unknown.expected());
+
+    session.close();
+    InferenceException closed = assertThrows(InferenceException.class,
+        () -> session.run(Map.of("input", floats(2, 8)), Map.of("score", score)));
+    assertEquals(Optional.empty(), closed.tensorName(), "not about a tensor");
+    assertEquals(Optional.empty(), closed.expected());
+    assertEquals(Optional.empty(), closed.found());
   }
 
   @Test

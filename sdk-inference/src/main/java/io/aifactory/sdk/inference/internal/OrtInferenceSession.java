@@ -237,7 +237,7 @@ public final class OrtInferenceSession implements InferenceSession {
       TensorSpec spec = outputSpecs.get(foreignOutputs.get(0));
       throw new InferenceException("model " + name + ": output \"" + spec.name() + "\" has type " + spec.onnxType()
           + ", which a TensorBuffer cannot hold; use run(inputs, outputs) with the outputs you need of "
-          + tensorOutputs);
+          + tensorOutputs, spec.name(), spec.onnxType(), null);
     }
     enter();
     long start = System.nanoTime();
@@ -481,7 +481,7 @@ public final class OrtInferenceSession implements InferenceSession {
     for (String given : inputs.keySet()) {
       if (!inputSpecs.containsKey(given)) {
         throw new InferenceException("model " + name + ": unknown input \"" + given + "\"; the model's inputs are "
-            + inputSpecs.keySet());
+            + inputSpecs.keySet(), given, null, null);
       }
     }
     int batch = 1;
@@ -490,7 +490,7 @@ public final class OrtInferenceSession implements InferenceSession {
       TensorBuffer tensor = inputs.get(spec.name());
       if (tensor == null) {
         throw new InferenceException("model " + name + ": input \"" + spec.name() + "\" missing: expected "
-            + expected(spec) + ", given inputs " + inputs.keySet());
+            + expected(spec) + ", given inputs " + inputs.keySet(), spec.name(), expected(spec), null);
       }
       check("input", spec, tensor, inputs);
       if (first && spec.hasDynamicBatch()) {
@@ -505,7 +505,8 @@ public final class OrtInferenceSession implements InferenceSession {
       int expected = inputs.get(c.source.input).dim(c.source.axis);
       if (size != expected) {
         throw new InferenceException("model " + name + ": input \"" + c.input + "\" dim " + c.axis + " (" + c.name
-            + ") = " + size + ", but input \"" + c.source.input + "\" gave " + c.name + " = " + expected);
+            + ") = " + size + ", but input \"" + c.source.input + "\" gave " + c.name + " = " + expected,
+            c.input, c.name + " = " + expected, c.name + " = " + size);
       }
     }
     return batch;
@@ -516,7 +517,7 @@ public final class OrtInferenceSession implements InferenceSession {
       TensorSpec spec = outputSpecs.get(e.getKey());
       if (spec == null) {
         throw new InferenceException("model " + name + ": unknown output \"" + e.getKey()
-            + "\"; the model's outputs are " + outputSpecs.keySet());
+            + "\"; the model's outputs are " + outputSpecs.keySet(), e.getKey(), null, null);
       }
       check("output", spec, e.getValue(), inputs);
     }
@@ -524,11 +525,12 @@ public final class OrtInferenceSession implements InferenceSession {
 
   private void check(String role, TensorSpec spec, TensorBuffer tensor, Map<String, TensorBuffer> inputs) {
     if (tensor == null) {
-      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null");
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null", spec.name(),
+          expected(spec), null);
     }
     if (spec.elementType() == null) {
       throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" has type "
-          + spec.onnxType() + ", which a TensorBuffer cannot hold");
+          + spec.onnxType() + ", which a TensorBuffer cannot hold", spec.name(), spec.onnxType(), null);
     }
     if (tensor.isClosed()) {
       throw mismatch(role, spec, tensor, "");
@@ -601,8 +603,10 @@ public final class OrtInferenceSession implements InferenceSession {
   }
 
   private InferenceException mismatch(String role, TensorSpec spec, TensorBuffer given, String detail) {
-    return new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected "
-        + expected(spec) + detail + ", given " + describe(given));
+    String expected = expected(spec) + detail;
+    String found = describe(given);
+    return new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected " + expected
+        + ", given " + found, spec.name(), expected, found);
   }
 
   private static String expected(TensorSpec spec) {
