@@ -14,6 +14,7 @@ import io.aifactory.sdk.core.tensor.TensorPool;
 import io.aifactory.sdk.inference.ExecutionProvider;
 import io.aifactory.sdk.inference.GraphOptimizationLevel;
 import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceResult;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.MetricsListener;
 import io.aifactory.sdk.inference.ModelDescription;
@@ -196,12 +197,26 @@ class InferenceSessionTest {
   @Test
   void shouldAllocateOutputsWhenNoneAreGiven() {
     float[][] rows = Tensors.random(new Random(5), 3, TestModels.FEATURES);
-    Map<String, TensorBuffer> outputs = session.run(Map.of("input", track(Tensors.of(rows))));
-    TensorBuffer score = track(outputs.get("score"));
+    InferenceResult outputs = track(session.run(Map.of("input", track(Tensors.of(rows)))));
+    assertEquals(List.of("score"), outputs.names());
+    TensorBuffer score = outputs.get("score");
     assertArrayEquals(new long[] {3, 1}, score.shape());
     for (int r = 0; r < 3; r++) {
       assertEquals(PCA.score(rows[r]), score.getFloat(r), 1e-5 * Math.max(1, PCA.score(rows[r])));
     }
+  }
+
+  @Test
+  void shouldCloseEveryOutputWithTheResultAndNameTheOutputsOnAWrongName() {
+    TensorBuffer score;
+    try (InferenceResult result = session.run(Map.of("input", floats(2, 8)))) {
+      score = result.get("score");
+      assertFalse(score.isClosed());
+      InferenceException wrong = assertThrows(InferenceException.class, () -> result.get("scores"));
+      assertEquals("model pca.onnx: no output \"scores\" in this result; its outputs are [score]", wrong.getMessage());
+      assertEquals(Optional.of("scores"), wrong.tensorName());
+    }
+    assertTrue(score.isClosed(), "closing the result closes its tensors");
   }
 
   @Test
@@ -215,7 +230,7 @@ class InferenceSessionTest {
       for (int i = 0; i < 12; i++) {
         input.putFloat(i, i);
       }
-      TensorBuffer flat = track(s.run(Map.of("x", input)).get("flat"));
+      TensorBuffer flat = track(s.run(Map.of("x", input))).get("flat");
       assertArrayEquals(new long[] {2, 6}, flat.shape());
       assertArrayEquals(Tensors.read(input), Tensors.read(flat));
     }
@@ -300,8 +315,7 @@ class InferenceSessionTest {
         InferenceOptions.newBuilder().warmUpRuns(2).build()));
     TensorBuffer in = floats(4);
     in.put(0, new float[] {1, 2, 3, 4});
-    Map<String, TensorBuffer> out = opened.run(Map.of("x", in));
-    out.values().forEach(this::track);
+    InferenceResult out = track(opened.run(Map.of("x", in)));
     assertArrayEquals(new long[] {2, 2}, out.get("pairs").shape());
     assertEquals(3f, out.get("pairs").getFloat(2));
     assertEquals(1, opened.metrics().runs());

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import io.aifactory.sdk.core.InferenceException;
 import io.aifactory.sdk.core.tensor.TensorBuffer;
 import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceResult;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.MetricsListener;
 import io.aifactory.sdk.inference.ModelDescription;
@@ -168,7 +169,7 @@ public final class OrtInferenceSession implements InferenceSession {
         zeros.put(spec.name(), TensorBuffer.allocate(spec.elementType(), shape));
       }
       for (int i = 0; i < runs; i++) {
-        run(zeros).values().forEach(TensorBuffer::close);
+        run(zeros).close();
       }
     } catch (InferenceException e) {
       // Zeros with every dynamic dimension 1 are a guess; a valid model may reject them (a convolution over
@@ -231,7 +232,7 @@ public final class OrtInferenceSession implements InferenceSession {
   }
 
   @Override
-  public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+  public InferenceResult run(Map<String, TensorBuffer> inputs) {
     if (!foreignOutputs.isEmpty()) {
       // Fail before running rather than after: every output of this method must become a TensorBuffer.
       TensorSpec spec = outputSpecs.get(foreignOutputs.get(0));
@@ -294,7 +295,7 @@ public final class OrtInferenceSession implements InferenceSession {
     for (TensorSpec spec : description.outputs()) {
       ordered.put(spec.name(), results.get(spec.name()));
     }
-    return ordered;
+    return InferenceResult.owning(name, ordered);
   }
 
   /**
