@@ -108,7 +108,13 @@ public final class OrtInferenceSession implements InferenceSession {
     byte[] bytes = source.load();
     String name = source.name();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ProviderSelector.Opened opened = ProviderSelector.open(env, bytes, name, options);
+    // A file is opened from its path, not its bytes: ONNX Runtime finds external data (weights in files beside
+    // the model, as exporters write large models) relative to the model's own folder, and only knows that folder
+    // when it is given the path.
+    ProviderSelector.Loader loader = source.path()
+        .<ProviderSelector.Loader>map(file -> (e, so) -> e.createSession(file.toString(), so))
+        .orElse((e, so) -> e.createSession(bytes, so));
+    ProviderSelector.Opened opened = ProviderSelector.open(env, loader, name, options);
     OrtInferenceSession result = null;
     try {
       ModelDescription description = describe(opened.session, name, bytes);

@@ -37,7 +37,13 @@ final class ProviderSelector {
     }
   }
 
-  static Opened open(OrtEnvironment env, byte[] model, String modelName, InferenceOptions options) {
+  /** Creates a session from the model's bytes or its file: ONNX Runtime has one method for each. */
+  @FunctionalInterface
+  interface Loader {
+    OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+  }
+
+  static Opened open(OrtEnvironment env, Loader model, String modelName, InferenceOptions options) {
     List<ProviderSelection.Skipped> skipped = new ArrayList<>();
     OrtException modelError = null;
     for (ProviderOptions provider : options.providers()) {
@@ -54,7 +60,7 @@ final class ProviderSelector {
           continue;
         }
         try {
-          OrtSession session = env.createSession(model, sessionOptions);
+          OrtSession session = model.create(env, sessionOptions);
           ProviderSelection selection = new ProviderSelection(provider.provider(), skipped);
           LOG.info("model {}: running on {}{}", modelName, provider,
               skipped.isEmpty() ? "" : " (skipped " + skipped + ")");
