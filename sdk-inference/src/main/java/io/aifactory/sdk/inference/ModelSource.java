@@ -102,7 +102,8 @@ public final class ModelSource {
   }
 
   /**
-   * Reads the model's bytes and checks the pin.
+   * Reads the model's bytes into memory and checks the pin. Sessions do not use this for a file: they hash it by
+   * streaming and let ONNX Runtime read it from its path, so a model over 2 GB (which no byte array holds) loads.
    *
    * @throws InferenceException if the bytes cannot be read or do not match the pin
    */

@@ -47,4 +47,33 @@ class InferenceModelFileTest {
       assertEquals(model.sha256(), session.description().sha256(), "the pin and the description hash the model file");
     }
   }
+
+  @Test
+  void shouldOpenAModerateModelFromItsFileWithoutHoldingTheFileOnTheHeap(@TempDir Path dir) throws Exception {
+    java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+    float[][] w = Tensors.random(new Random(9), 1024, 2048); // 8 MB of weights inside the model
+    float[] b = new float[2048];
+    OnnxModel model = io.aifactory.sdk.testkit.onnx.OnnxModels.linear(w, b);
+    Path file = model.writeTo(dir.resolve("wide.onnx"));
+    ModelSource source = ModelSource.ofPath(file).pinnedTo(model.sha256());
+    InferenceSession.open(ModelSource.ofPath(TestModels.addOffset(1).writeTo(dir.resolve("small.onnx")))).close();
+
+    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+    try (InferenceSession session = InferenceSession.open(source)) {
+      long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+      assertTrue(allocated < model.size() / 4, "allocated " + allocated + " bytes to open a model of " + model.size());
+      assertEquals(model.sha256(), session.description().sha256());
+      float[][] row = Tensors.random(new Random(10), 1, 1024);
+      try (TensorBuffer in = Tensors.of(row);
+          InferenceResult result = session.run(Map.of(model.inputName(), in))) {
+        float[] expected = JavaReference.linear(row[0], w, b);
+        TensorBuffer out = result.get(model.outputName());
+        for (int j = 0; j < expected.length; j += 97) {
+          assertEquals(expected[j], out.getFloat(j), 1e-3, "column " + j);
+        }
+      }
+    }
+  }
 }

@@ -105,19 +105,25 @@ public final class OrtInferenceSession implements InferenceSession {
   public static OrtInferenceSession open(ModelSource source, InferenceOptions options) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(options, "options");
-    byte[] bytes = source.load();
     String name = source.name();
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
     // A file is opened from its path, not its bytes: ONNX Runtime finds external data (weights in files beside
     // the model, as exporters write large models) relative to the model's own folder, and only knows that folder
-    // when it is given the path.
-    ProviderSelector.Loader loader = source.path()
-        .<ProviderSelector.Loader>map(file -> (e, so) -> e.createSession(file.toString(), so))
-        .orElse((e, so) -> e.createSession(bytes, so));
+    // when it is given the path. The file is hashed by streaming, so that a model over 2 GB loads at all.
+    ModelFile file = source.path().map(path -> ModelFile.read(path, name, source.sha256())).orElse(null);
+    byte[] bytes = file == null ? source.load() : null;
+    ProviderSelector.Loader loader = file != null
+        ? (e, so) -> e.createSession(file.path.toString(), so)
+        : (e, so) -> e.createSession(bytes, so);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
     ProviderSelector.Opened opened = ProviderSelector.open(env, loader, name, options);
     OrtInferenceSession result = null;
     try {
-      ModelDescription description = describe(opened.session, name, bytes);
+      if (file != null) {
+        file.checkUnchanged(name); // ONNX Runtime has read the model by now: it ran the bytes that were hashed
+      }
+      ModelDescription description = file != null
+          ? describe(opened.session, name, file.sha256, file.header)
+          : describe(opened.session, name, ModelSource.sha256Hex(bytes), ModelHeader.read(bytes));
       result = new OrtInferenceSession(env, opened.session, name, description, opened.selection);
       result.warmUp(options.warmUpRuns());
       result.metrics = new MetricsRecorder(name, opened.selection.active());
@@ -136,17 +142,17 @@ public final class OrtInferenceSession implements InferenceSession {
     }
   }
 
-  private static ModelDescription describe(OrtSession session, String name, byte[] bytes) throws OrtException {
+  private static ModelDescription describe(OrtSession session, String name, String sha256, ModelHeader header)
+      throws OrtException {
     List<TensorSpec> inputs = new ArrayList<>();
     session.getInputInfo().values().forEach(n -> inputs.add(OrtTypes.spec(n)));
     List<TensorSpec> outputs = new ArrayList<>();
     session.getOutputInfo().values().forEach(n -> outputs.add(OrtTypes.spec(n)));
     OnnxModelMetadata m = session.getMetadata();
-    ModelHeader header = ModelHeader.read(bytes);
     ModelMetadata metadata = new ModelMetadata(nz(m.getProducerName()), header.producerVersion, nz(m.getDomain()),
         nz(m.getDescription()), nz(m.getGraphName()), m.getVersion(), header.irVersion, header.opsetVersion,
         m.getCustomMetadata());
-    return new ModelDescription(name, ModelSource.sha256Hex(bytes), inputs, outputs, metadata);
+    return new ModelDescription(name, sha256, inputs, outputs, metadata);
   }
 
   private static String nz(String s) {
