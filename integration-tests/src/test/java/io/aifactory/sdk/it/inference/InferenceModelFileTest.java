@@ -76,4 +76,18 @@ class InferenceModelFileTest {
       }
     }
   }
+
+  @Test
+  void shouldSayAModelWithoutModelVersionHasNoneAndKeepAnExplicitZero() {
+    assertEquals(java.util.OptionalLong.empty(), modelVersionOf(OnnxModelBuilder.create().withoutModelVersion()));
+    assertEquals(java.util.OptionalLong.of(0), modelVersionOf(OnnxModelBuilder.create().modelVersion(0)));
+  }
+
+  private static java.util.OptionalLong modelVersionOf(OnnxModelBuilder b) {
+    String x = b.input("x", OnnxDataType.FLOAT, Dim.batch(), Dim.of(2));
+    OnnxModel model = b.output("y", b.identity(x), OnnxDataType.FLOAT, Dim.batch(), Dim.of(2)).build();
+    try (InferenceSession session = InferenceSession.open(ModelSource.ofBytes("m.onnx", model.bytes()))) {
+      return session.description().metadata().modelVersion();
+    }
+  }
 }

@@ -93,7 +93,7 @@ class InferenceSessionTest {
       assertEquals("echo", d.outputs().get(0).name());
       assertEquals("line-7-trainer", d.metadata().producerName());
       assertEquals("2.4.1", d.metadata().producerVersion());
-      assertEquals(12, d.metadata().modelVersion());
+      assertEquals(java.util.OptionalLong.of(12), d.metadata().modelVersion());
       assertEquals(8, d.metadata().irVersion());
       assertEquals(17, d.metadata().opsetVersion());
       assertEquals(Map.of("recipe", "A-100", "features", "temperature,vibration"), d.metadata().custom());

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The top-level fields of an ONNX {@code ModelProto} that ONNX Runtime's Java API does not expose
- * (IR version, producer version, default-domain opset), read straight from the protobuf bytes.
+ * (IR version, producer version, default-domain opset, whether model_version is present), read straight from the protobuf bytes.
  *
  * <p>Only called after ONNX Runtime has accepted the model, so malformed input just ends the scan.
  */
@@ -12,11 +12,14 @@ final class ModelHeader {
   final long irVersion;
   final String producerVersion;
   final long opsetVersion;
+  /** Empty if the file has no {@code model_version} field; ONNX Runtime reports that as Long.MAX_VALUE. */
+  final java.util.OptionalLong modelVersion;
 
-  private ModelHeader(long irVersion, String producerVersion, long opsetVersion) {
+  private ModelHeader(long irVersion, String producerVersion, long opsetVersion, java.util.OptionalLong modelVersion) {
     this.irVersion = irVersion;
     this.producerVersion = producerVersion;
     this.opsetVersion = opsetVersion;
+    this.modelVersion = modelVersion;
   }
 
   static ModelHeader read(byte[] model) {
@@ -35,6 +38,7 @@ final class ModelHeader {
     long ir = 0;
     String producerVersion = "";
     long opset = 0;
+    java.util.OptionalLong modelVersion = java.util.OptionalLong.empty();
     StreamReader r = new StreamReader(in);
     try {
       long tag;
@@ -43,6 +47,8 @@ final class ModelHeader {
         int wire = (int) (tag & 7);
         if (field == 1 && wire == 0) {
           ir = r.varint();
+        } else if (field == 5 && wire == 0) {
+          modelVersion = java.util.OptionalLong.of(r.varint());
         } else if (field == 3 && wire == 2) {
           producerVersion = new String(r.smallBytes(), StandardCharsets.UTF_8);
         } else if (field == 8 && wire == 2) {
@@ -59,7 +65,7 @@ final class ModelHeader {
       // Truncated or unexpected encoding: keep what was read.
     }
     r.drain();
-    return new ModelHeader(ir, producerVersion, opset);
+    return new ModelHeader(ir, producerVersion, opset, modelVersion);
   }
 
   /** Protobuf varints and skips over a stream, never holding more than a small field in memory. */

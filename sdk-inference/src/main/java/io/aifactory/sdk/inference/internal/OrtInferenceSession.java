@@ -150,7 +150,7 @@ public final class OrtInferenceSession implements InferenceSession {
     session.getOutputInfo().values().forEach(n -> outputs.add(OrtTypes.spec(n)));
     OnnxModelMetadata m = session.getMetadata();
     ModelMetadata metadata = new ModelMetadata(nz(m.getProducerName()), header.producerVersion, nz(m.getDomain()),
-        nz(m.getDescription()), nz(m.getGraphName()), m.getVersion(), header.irVersion, header.opsetVersion,
+        nz(m.getDescription()), nz(m.getGraphName()), header.modelVersion, header.irVersion, header.opsetVersion,
         m.getCustomMetadata());
     return new ModelDescription(name, sha256, inputs, outputs, metadata);
   }

@@ -34,7 +34,8 @@ public final class OnnxModelBuilder {
   private String producerName = "aifactory-testkit";
   private String producerVersion = "0.1";
   private String domain = "";
-  private long modelVersion = 1;
+  /** Null writes no {@code model_version} field, as some exporters do. */
+  private Long modelVersion = 1L;
   private String docString = "";
   private String graphName = "graph";
   private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -91,6 +92,12 @@ public final class OnnxModelBuilder {
 
   public OnnxModelBuilder modelVersion(long modelVersion) {
     this.modelVersion = modelVersion;
+    return this;
+  }
+
+  /** Leaves the {@code model_version} field out of the model, as some exporters do. */
+  public OnnxModelBuilder withoutModelVersion() {
+    this.modelVersion = null;
     return this;
   }
 
@@ -360,7 +367,9 @@ public final class OnnxModelBuilder {
     if (!domain.isEmpty()) {
       model.string(4, domain);
     }
-    model.int64(5, modelVersion);
+    if (modelVersion != null) {
+      model.int64(5, modelVersion);
+    }
     if (!docString.isEmpty()) {
       model.string(6, docString);
     }
