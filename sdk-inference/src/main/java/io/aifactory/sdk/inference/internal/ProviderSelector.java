@@ -2,12 +2,14 @@ package io.aifactory.sdk.inference.internal;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import io.aifactory.sdk.core.InferenceException;
 import io.aifactory.sdk.inference.ExecutionProvider;
 import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.NativeLogLevel;
 import io.aifactory.sdk.inference.ProviderOptions;
 import io.aifactory.sdk.inference.ProviderSelection;
 import java.util.ArrayList;
@@ -115,10 +117,25 @@ final class ProviderSelector {
       if (options.optimizedModelPath() != null) {
         so.setOptimizedModelFilePath(options.optimizedModelPath().toString());
       }
+      if (options.nativeLogLevel() != null) {
+        // The session's level also governs its runs: a run's own level is unset, so ONNX Runtime takes this one.
+        so.setSessionLogLevel(logLevel(options.nativeLogLevel()));
+      }
       return so;
     } catch (OrtException | RuntimeException e) {
       so.close();
       throw e;
+    }
+  }
+
+  static OrtLoggingLevel logLevel(NativeLogLevel level) {
+    switch (level) {
+      case VERBOSE: return OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+      case INFO: return OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;
+      case WARNING: return OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+      case ERROR: return OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+      case FATAL: return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+      default: throw new AssertionError(level);
     }
   }
 
