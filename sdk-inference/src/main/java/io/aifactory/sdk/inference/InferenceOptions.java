@@ -32,6 +32,7 @@ public final class InferenceOptions {
   private final Path optimizedModelPath;
   private final int warmUpRuns;
   private final Map<String, String> configEntries;
+  private final NativeLogLevel nativeLogLevel;
 
   private InferenceOptions(Builder b) {
     this.providers = List.copyOf(b.providers);
@@ -42,6 +43,7 @@ public final class InferenceOptions {
     this.optimizedModelPath = b.optimizedModelPath;
     this.warmUpRuns = b.warmUpRuns;
     this.configEntries = Collections.unmodifiableMap(new LinkedHashMap<>(b.configEntries));
+    this.nativeLogLevel = b.nativeLogLevel;
   }
 
   /** Returns the defaults: CPU only, ONNX Runtime's thread counts, all optimisations, no warm-up. */
@@ -64,6 +66,7 @@ public final class InferenceOptions {
     b.optimizedModelPath = optimizedModelPath;
     b.warmUpRuns = warmUpRuns;
     b.configEntries = new LinkedHashMap<>(configEntries);
+    b.nativeLogLevel = nativeLogLevel;
     return b;
   }
 
@@ -109,12 +112,18 @@ public final class InferenceOptions {
     return configEntries;
   }
 
+  /** Returns the least severe message ONNX Runtime's native log writes for the session, or null for its default. */
+  public NativeLogLevel nativeLogLevel() {
+    return nativeLogLevel;
+  }
+
   @Override
   public String toString() {
     return "InferenceOptions{providers=" + providers + ", requireAccelerator=" + requireAccelerator
         + ", intraOpThreads=" + intraOpThreads + ", interOpThreads=" + interOpThreads
         + ", optimizationLevel=" + optimizationLevel + ", optimizedModelPath=" + optimizedModelPath
-        + ", warmUpRuns=" + warmUpRuns + (configEntries.isEmpty() ? "" : ", configEntries=" + configEntries) + "}";
+        + ", warmUpRuns=" + warmUpRuns + (configEntries.isEmpty() ? "" : ", configEntries=" + configEntries)
+        + (nativeLogLevel == null ? "" : ", nativeLogLevel=" + nativeLogLevel) + "}";
   }
 
   public static final class Builder {
@@ -126,6 +135,7 @@ public final class InferenceOptions {
     private Path optimizedModelPath;
     private int warmUpRuns;
     private Map<String, String> configEntries = new LinkedHashMap<>();
+    private NativeLogLevel nativeLogLevel;
 
     private Builder() {}
 
@@ -201,6 +211,16 @@ public final class InferenceOptions {
     /** Adds an ONNX Runtime session configuration entry (see {@link InferenceOptions#configEntries()}). */
     public Builder configEntry(String key, String value) {
       configEntries.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Sets the least severe message ONNX Runtime's own (native, stderr) log writes for the session, e.g.
+     * {@link NativeLogLevel#FATAL} so that a run failing every cycle does not print a native error each time;
+     * the failure is still thrown. Null keeps ONNX Runtime's default, {@link NativeLogLevel#WARNING}.
+     */
+    public Builder nativeLogLevel(NativeLogLevel nativeLogLevel) {
+      this.nativeLogLevel = nativeLogLevel;
       return this;
     }
 

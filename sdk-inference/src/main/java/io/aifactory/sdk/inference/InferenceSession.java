@@ -72,7 +72,8 @@ public interface InferenceSession extends AutoCloseable {
   void check(Map<String, TensorBuffer> inputs, Map<String, TensorBuffer> outputs);
 
   /**
-   * Runs the model and returns every output in a new tensor that the caller owns and must close.
+   * Runs the model and returns every output in a new tensor, held by a result the caller closes (which frees them
+   * all): {@code try (InferenceResult result = session.run(inputs)) { result.get("score") ... }}.
    *
    * <p>Convenient, but it allocates every output (native memory) on every call; a loop that runs every cycle
    * should allocate its outputs once and use {@link #run(Map, Map)} or {@link #bind}.
@@ -81,7 +82,7 @@ public interface InferenceSession extends AutoCloseable {
    *     {@link TensorBuffer} cannot hold (a sequence, a map, or an unsupported element type): use
    *     {@link #run(Map, Map)} with the outputs you need
    */
-  Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs);
+  InferenceResult run(Map<String, TensorBuffer> inputs);
 
   /**
    * Checks and wraps {@code inputs} and {@code outputs} once and returns a binding that runs the model on

@@ -2,6 +2,7 @@ package io.aifactory.sdk.inference;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -14,19 +15,19 @@ public final class ModelMetadata {
   private final String domain;
   private final String description;
   private final String graphName;
-  private final long modelVersion;
+  private final OptionalLong modelVersion;
   private final long irVersion;
   private final long opsetVersion;
   private final Map<String, String> custom;
 
   public ModelMetadata(String producerName, String producerVersion, String domain, String description,
-      String graphName, long modelVersion, long irVersion, long opsetVersion, Map<String, String> custom) {
+      String graphName, OptionalLong modelVersion, long irVersion, long opsetVersion, Map<String, String> custom) {
     this.producerName = Objects.requireNonNull(producerName, "producerName");
     this.producerVersion = Objects.requireNonNull(producerVersion, "producerVersion");
     this.domain = Objects.requireNonNull(domain, "domain");
     this.description = Objects.requireNonNull(description, "description");
     this.graphName = Objects.requireNonNull(graphName, "graphName");
-    this.modelVersion = modelVersion;
+    this.modelVersion = Objects.requireNonNull(modelVersion, "modelVersion");
     this.irVersion = irVersion;
     this.opsetVersion = opsetVersion;
     this.custom = Map.copyOf(custom);
@@ -52,8 +53,11 @@ public final class ModelMetadata {
     return graphName;
   }
 
-  /** Returns {@code model_version}, the version the model's author gave it. */
-  public long modelVersion() {
+  /**
+   * Returns {@code model_version}, the version the model's author gave it, or empty if the file has none (ONNX
+   * Runtime itself would report {@code Long.MAX_VALUE}).
+   */
+  public OptionalLong modelVersion() {
     return modelVersion;
   }
 
@@ -75,7 +79,7 @@ public final class ModelMetadata {
   @Override
   public String toString() {
     return "ModelMetadata{producer=" + producerName + " " + producerVersion + ", graph=" + graphName
-        + ", modelVersion=" + modelVersion + ", ir=" + irVersion + ", opset=" + opsetVersion
+        + ", modelVersion=" + (modelVersion.isPresent() ? Long.toString(modelVersion.getAsLong()) : "none") + ", ir=" + irVersion + ", opset=" + opsetVersion
         + ", custom=" + new TreeMap<>(custom) + "}";
   }
 }

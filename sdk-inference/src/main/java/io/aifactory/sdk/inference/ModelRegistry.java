@@ -402,7 +402,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     @Override
-    public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+    public InferenceResult run(Map<String, TensorBuffer> inputs) {
       return session.run(inputs);
     }
 

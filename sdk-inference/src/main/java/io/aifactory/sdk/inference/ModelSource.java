@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where a model's bytes come from — a file, a byte array, or a class path resource — optionally pinned by
@@ -39,12 +40,21 @@ public final class ModelSource {
     this.sha256 = sha256;
   }
 
+  /**
+   * Returns a source over the file {@code path}. The session opens it from its path, so a model whose weights
+   * live in files beside it (ONNX external data, as exporters write models over 2 GB) opens as it is; a pin
+   * covers the model file, not those weight files.
+   */
   public static ModelSource ofPath(Path path) {
     Objects.requireNonNull(path, "path");
     return new ModelSource(Kind.PATH, path.toString(), path, null, null, null);
   }
 
-  /** Returns a source over a copy of {@code bytes}; {@code name} is what error messages call the model. */
+  /**
+   * Returns a source over a copy of {@code bytes}; {@code name} is what error messages call the model. A model
+   * with external data cannot be opened from bytes (ONNX Runtime would look for its weights in the working
+   * directory): use {@link #ofPath}.
+   */
   public static ModelSource ofBytes(String name, byte[] bytes) {
     Objects.requireNonNull(name, "name");
     return new ModelSource(Kind.BYTES, name, null, bytes.clone(), null, null);
@@ -78,13 +88,22 @@ public final class ModelSource {
     return name;
   }
 
+  /**
+   * Returns the file of a source made by {@link #ofPath}, else empty. A session opens a file from its path, so
+   * that weights stored beside the model (ONNX external data) are found.
+   */
+  public Optional<Path> path() {
+    return Optional.ofNullable(path);
+  }
+
   /** Returns the pinned SHA-256 in lower-case hex, or null if unpinned. */
   public String sha256() {
     return sha256;
   }
 
   /**
-   * Reads the model's bytes and checks the pin.
+   * Reads the model's bytes into memory and checks the pin. Sessions do not use this for a file: they hash it by
+   * streaming and let ONNX Runtime read it from its path, so a model over 2 GB (which no byte array holds) loads.
    *
    * @throws InferenceException if the bytes cannot be read or do not match the pin
    */

@@ -86,8 +86,8 @@ public final class OnnxRuntimeModel implements Model {
    *
    * <p>The version is the {@code version} entry of the file's {@code metadata_props} if it has one (a data
    * scientist wrote it on purpose), else the version given when opening, else the file's {@code model_version}
-   * if it is not 0, else "". {@code model_version} comes last because it is an integer that exporters and
-   * builders fill with a default (1 or 0), so it cannot overrule a version an integrator wrote down.
+   * if it has one and it is not 0, else "". {@code model_version} comes last because it is an integer that
+   * exporters and builders fill with a default (1 or 0), so it cannot overrule a version an integrator wrote down.
    */
   @Override
   public ModelInfo info() {
@@ -135,7 +135,7 @@ public final class OnnxRuntimeModel implements Model {
     }
     String reported = !own.isEmpty() ? own
         : !version.isEmpty() ? version
-        : metadata.modelVersion() != 0 ? Long.toString(metadata.modelVersion()) : "";
+        : metadata.modelVersion().orElse(0) != 0 ? Long.toString(metadata.modelVersion().getAsLong()) : "";
     return new ModelInfo(name, reported, description.sha256(), runtime(session));
   }
 

@@ -18,18 +18,21 @@ class OptionsTest {
     assertEquals(0, d.intraOpThreads());
     assertEquals(GraphOptimizationLevel.ALL, d.optimizationLevel());
     assertEquals(0, d.warmUpRuns());
+    assertEquals(null, d.nativeLogLevel(), "ONNX Runtime's own default");
   }
 
   @Test
   void shouldCopyThroughToBuilder() {
     InferenceOptions a = InferenceOptions.newBuilder().providers(ExecutionProvider.CUDA, ExecutionProvider.CPU)
-        .intraOpThreads(2).warmUpRuns(3).optimizedModelPath(Path.of("x.onnx")).build();
+        .intraOpThreads(2).warmUpRuns(3).optimizedModelPath(Path.of("x.onnx")).nativeLogLevel(NativeLogLevel.FATAL)
+        .build();
     InferenceOptions b = a.toBuilder().warmUpRuns(0).build();
     assertEquals(a.providers(), b.providers());
     assertEquals(2, b.intraOpThreads());
     assertEquals(Path.of("x.onnx"), b.optimizedModelPath());
     assertEquals(3, a.warmUpRuns());
     assertEquals(0, b.warmUpRuns());
+    assertEquals(NativeLogLevel.FATAL, b.nativeLogLevel());
     ProviderOptions trt = ProviderOptions.newBuilder(ExecutionProvider.TENSORRT).deviceId(1)
         .engineCacheDirectory(Path.of("cache")).build();
     assertEquals("TENSORRT{deviceId=1, engineCacheDirectory=cache}", trt.toString());

@@ -272,6 +272,9 @@ class BatchingSessionTest {
           () -> batcher.submit(Map.of("input", sample(new float[15]))));
       assertEquals("model mlp.onnx: input \"input\": expected one sample of FLOAT32 [16] (or [1, ...]), "
           + "given FLOAT32 [15]", shape.getMessage());
+      assertEquals(java.util.Optional.of("input"), shape.tensorName());
+      assertEquals(java.util.Optional.of("one sample of FLOAT32 [16] (or [1, ...])"), shape.expected());
+      assertEquals(java.util.Optional.of("FLOAT32 [15]"), shape.found());
       TensorBuffer batchOfTwo = track(TensorBuffer.allocate(ElementType.FLOAT32, 2, 16));
       assertThrows(InferenceException.class, () -> batcher.submit(Map.of("input", batchOfTwo)));
       InferenceException missing = assertThrows(InferenceException.class, () -> batcher.submit(Map.of()));

@@ -14,6 +14,7 @@ import io.aifactory.sdk.core.tensor.TensorPool;
 import io.aifactory.sdk.inference.ExecutionProvider;
 import io.aifactory.sdk.inference.GraphOptimizationLevel;
 import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceResult;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.MetricsListener;
 import io.aifactory.sdk.inference.ModelDescription;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -91,7 +93,7 @@ class InferenceSessionTest {
       assertEquals("echo", d.outputs().get(0).name());
       assertEquals("line-7-trainer", d.metadata().producerName());
       assertEquals("2.4.1", d.metadata().producerVersion());
-      assertEquals(12, d.metadata().modelVersion());
+      assertEquals(java.util.OptionalLong.of(12), d.metadata().modelVersion());
       assertEquals(8, d.metadata().irVersion());
       assertEquals(17, d.metadata().opsetVersion());
       assertEquals(Map.of("recipe", "A-100", "features", "temperature,vibration"), d.metadata().custom());
@@ -195,12 +197,26 @@ class InferenceSessionTest {
   @Test
   void shouldAllocateOutputsWhenNoneAreGiven() {
     float[][] rows = Tensors.random(new Random(5), 3, TestModels.FEATURES);
-    Map<String, TensorBuffer> outputs = session.run(Map.of("input", track(Tensors.of(rows))));
-    TensorBuffer score = track(outputs.get("score"));
+    InferenceResult outputs = track(session.run(Map.of("input", track(Tensors.of(rows)))));
+    assertEquals(List.of("score"), outputs.names());
+    TensorBuffer score = outputs.get("score");
     assertArrayEquals(new long[] {3, 1}, score.shape());
     for (int r = 0; r < 3; r++) {
       assertEquals(PCA.score(rows[r]), score.getFloat(r), 1e-5 * Math.max(1, PCA.score(rows[r])));
     }
+  }
+
+  @Test
+  void shouldCloseEveryOutputWithTheResultAndNameTheOutputsOnAWrongName() {
+    TensorBuffer score;
+    try (InferenceResult result = session.run(Map.of("input", floats(2, 8)))) {
+      score = result.get("score");
+      assertFalse(score.isClosed());
+      InferenceException wrong = assertThrows(InferenceException.class, () -> result.get("scores"));
+      assertEquals("model pca.onnx: no output \"scores\" in this result; its outputs are [score]", wrong.getMessage());
+      assertEquals(Optional.of("scores"), wrong.tensorName());
+    }
+    assertTrue(score.isClosed(), "closing the result closes its tensors");
   }
 
   @Test
@@ -214,7 +230,7 @@ class InferenceSessionTest {
       for (int i = 0; i < 12; i++) {
         input.putFloat(i, i);
       }
-      TensorBuffer flat = track(s.run(Map.of("x", input)).get("flat"));
+      TensorBuffer flat = track(s.run(Map.of("x", input))).get("flat");
       assertArrayEquals(new long[] {2, 6}, flat.shape());
       assertArrayEquals(Tensors.read(input), Tensors.read(flat));
     }
@@ -242,6 +258,40 @@ class InferenceSessionTest {
   }
 
   @Test
+  void shouldGiveTheTensorExpectedAndFoundAsFieldsSoNoCallerParsesMessages() {
+    TensorBuffer score = floats(2, 1);
+    InferenceException shape = assertThrows(InferenceException.class,
+        () -> session.run(Map.of("input", floats(2, 7)), Map.of("score", score)));
+    assertEquals(Optional.of("input"), shape.tensorName());
+    assertEquals(Optional.of("FLOAT32 [batch, 8]"), shape.expected());
+    assertEquals(Optional.of("FLOAT32 [2, 7]"), shape.found());
+
+    InferenceException output = assertThrows(InferenceException.class,
+        () -> session.check(Map.of("input", floats(2, 8)), Map.of("score", floats(3, 1))));
+    assertEquals(Optional.of("score"), output.tensorName());
+    assertEquals(Optional.of("FLOAT32 [batch, 1] with batch=2 from the inputs"), output.expected());
+    assertEquals(Optional.of("FLOAT32 [3, 1]"), output.found());
+
+    InferenceException missing = assertThrows(InferenceException.class,
+        () -> session.run(Map.of(), Map.of("score", score)));
+    assertEquals(Optional.of("input"), missing.tensorName());
+    assertEquals(Optional.of("FLOAT32 [batch, 8]"), missing.expected());
+    assertEquals(Optional.empty(), missing.found(), "nothing was given");
+
+    InferenceException unknown = assertThrows(InferenceException.class,
+        () -> session.run(Map.of("x", floats(2, 8)), Map.of("score", score)));
+    assertEquals(Optional.of("x"), unknown.tensorName());
+    assertEquals(Optional.empty(), unknown.expected());
+
+    session.close();
+    InferenceException closed = assertThrows(InferenceException.class,
+        () -> session.run(Map.of("input", floats(2, 8)), Map.of("score", score)));
+    assertEquals(Optional.empty(), closed.tensorName(), "not about a tensor");
+    assertEquals(Optional.empty(), closed.expected());
+    assertEquals(Optional.empty(), closed.found());
+  }
+
+  @Test
   void shouldRejectInputsThatDisagreeOnANamedDimensionInsteadOfBroadcasting() {
     OnnxModelBuilder b = OnnxModelBuilder.create();
     String x = b.input("x", OnnxDataType.FLOAT, Dim.param("batch"), Dim.of(8));
@@ -265,8 +315,7 @@ class InferenceSessionTest {
         InferenceOptions.newBuilder().warmUpRuns(2).build()));
     TensorBuffer in = floats(4);
     in.put(0, new float[] {1, 2, 3, 4});
-    Map<String, TensorBuffer> out = opened.run(Map.of("x", in));
-    out.values().forEach(this::track);
+    InferenceResult out = track(opened.run(Map.of("x", in)));
     assertArrayEquals(new long[] {2, 2}, out.get("pairs").shape());
     assertEquals(3f, out.get("pairs").getFloat(2));
     assertEquals(1, opened.metrics().runs());

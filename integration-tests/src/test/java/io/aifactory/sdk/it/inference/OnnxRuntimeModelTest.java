@@ -90,6 +90,8 @@ class OnnxRuntimeModelTest {
     assertEquals("1", infoOf(withMetadata(b -> b.modelVersion(12)), "1").version(),
         "the caller's version before model_version, an integer with defaults");
     assertEquals("12", infoOf(withMetadata(b -> b.modelVersion(12)), "").version(), "model_version if nothing else");
+    assertEquals("", infoOf(withMetadata(OnnxModelBuilder::withoutModelVersion), "").version(),
+        "no model_version is no version, not ONNX Runtime's 'none' value");
   }
 
   private ModelInfo infoOf(OnnxModel onnx, String version) {

@@ -92,16 +92,16 @@ public final class MicroBatcher implements BatchingSession {
     for (TensorSpec spec : specs) {
       if (!spec.hasDynamicBatch()) {
         throw new InferenceException("model " + name + ": cannot batch, " + role + " \"" + spec.name()
-            + "\" has no dynamic batch dimension: " + spec.shapeString());
+            + "\" has no dynamic batch dimension: " + spec.shapeString(), spec.name(), null, null);
       }
       if (spec.elementType() == null) {
         throw new InferenceException("model " + name + ": cannot batch, " + role + " \"" + spec.name()
-            + "\" has type " + spec.onnxType());
+            + "\" has type " + spec.onnxType(), spec.name(), null, null);
       }
       for (int i = 1; i < spec.rank(); i++) {
         if (spec.isDynamic(i)) {
           throw new InferenceException("model " + name + ": cannot batch, " + role + " \"" + spec.name()
-              + "\" has a dynamic dimension besides the batch: " + spec.shapeString());
+              + "\" has a dynamic dimension besides the batch: " + spec.shapeString(), spec.name(), null, null);
         }
       }
     }
@@ -130,7 +130,7 @@ public final class MicroBatcher implements BatchingSession {
     for (String given : outputs.keySet()) {
       if (!outputNames.contains(given)) {
         throw new InferenceException("model " + name + ": unknown output \"" + given + "\"; the model's outputs are "
-            + outputNames);
+            + outputNames, given, null, null);
       }
     }
     for (int i = 0; i < out.length; i++) {
@@ -154,7 +154,7 @@ public final class MicroBatcher implements BatchingSession {
     for (String given : sample.keySet()) {
       if (!inputNames.contains(given)) {
         throw new InferenceException("model " + name + ": unknown input \"" + given + "\"; the model's inputs are "
-            + inputNames);
+            + inputNames, given, null, null);
       }
     }
     TensorBuffer[] in = new TensorBuffer[inputSpecs.size()];
@@ -163,7 +163,8 @@ public final class MicroBatcher implements BatchingSession {
       TensorBuffer t = sample.get(spec.name());
       if (t == null) {
         throw new InferenceException("model " + name + ": input \"" + spec.name() + "\" missing: expected one "
-            + "sample of " + spec.elementType() + " " + sampleShape(spec) + ", given inputs " + sample.keySet());
+            + "sample of " + spec.elementType() + " " + sampleShape(spec) + ", given inputs " + sample.keySet(),
+            spec.name(), "one sample of " + spec.elementType() + " " + sampleShape(spec), null);
       }
       checkOne("input", spec, t);
       in[i] = t;
@@ -187,9 +188,10 @@ public final class MicroBatcher implements BatchingSession {
       }
     }
     if (!ok) {
-      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected one sample of "
-          + spec.elementType() + " " + sampleShape(spec) + " (or [1, ...]), given "
-          + (t.isClosed() ? "a closed tensor " + t : t.elementType() + " " + Arrays.toString(t.shape())));
+      String expected = "one sample of " + spec.elementType() + " " + sampleShape(spec) + " (or [1, ...])";
+      String found = t.isClosed() ? "a closed tensor " + t : t.elementType() + " " + Arrays.toString(t.shape());
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected " + expected
+          + ", given " + found, spec.name(), expected, found);
     }
   }
 

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import io.aifactory.sdk.core.InferenceException;
 import io.aifactory.sdk.core.tensor.TensorBuffer;
 import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.InferenceResult;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.MetricsListener;
 import io.aifactory.sdk.inference.ModelDescription;
@@ -104,13 +105,25 @@ public final class OrtInferenceSession implements InferenceSession {
   public static OrtInferenceSession open(ModelSource source, InferenceOptions options) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(options, "options");
-    byte[] bytes = source.load();
     String name = source.name();
+    // A file is opened from its path, not its bytes: ONNX Runtime finds external data (weights in files beside
+    // the model, as exporters write large models) relative to the model's own folder, and only knows that folder
+    // when it is given the path. The file is hashed by streaming, so that a model over 2 GB loads at all.
+    ModelFile file = source.path().map(path -> ModelFile.read(path, name, source.sha256())).orElse(null);
+    byte[] bytes = file == null ? source.load() : null;
+    ProviderSelector.Loader loader = file != null
+        ? (e, so) -> e.createSession(file.path.toString(), so)
+        : (e, so) -> e.createSession(bytes, so);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ProviderSelector.Opened opened = ProviderSelector.open(env, bytes, name, options);
+    ProviderSelector.Opened opened = ProviderSelector.open(env, loader, name, options);
     OrtInferenceSession result = null;
     try {
-      ModelDescription description = describe(opened.session, name, bytes);
+      if (file != null) {
+        file.checkUnchanged(name); // ONNX Runtime has read the model by now: it ran the bytes that were hashed
+      }
+      ModelDescription description = file != null
+          ? describe(opened.session, name, file.sha256, file.header)
+          : describe(opened.session, name, ModelSource.sha256Hex(bytes), ModelHeader.read(bytes));
       result = new OrtInferenceSession(env, opened.session, name, description, opened.selection);
       result.warmUp(options.warmUpRuns());
       result.metrics = new MetricsRecorder(name, opened.selection.active());
@@ -129,17 +142,17 @@ public final class OrtInferenceSession implements InferenceSession {
     }
   }
 
-  private static ModelDescription describe(OrtSession session, String name, byte[] bytes) throws OrtException {
+  private static ModelDescription describe(OrtSession session, String name, String sha256, ModelHeader header)
+      throws OrtException {
     List<TensorSpec> inputs = new ArrayList<>();
     session.getInputInfo().values().forEach(n -> inputs.add(OrtTypes.spec(n)));
     List<TensorSpec> outputs = new ArrayList<>();
     session.getOutputInfo().values().forEach(n -> outputs.add(OrtTypes.spec(n)));
     OnnxModelMetadata m = session.getMetadata();
-    ModelHeader header = ModelHeader.read(bytes);
     ModelMetadata metadata = new ModelMetadata(nz(m.getProducerName()), header.producerVersion, nz(m.getDomain()),
-        nz(m.getDescription()), nz(m.getGraphName()), m.getVersion(), header.irVersion, header.opsetVersion,
+        nz(m.getDescription()), nz(m.getGraphName()), header.modelVersion, header.irVersion, header.opsetVersion,
         m.getCustomMetadata());
-    return new ModelDescription(name, ModelSource.sha256Hex(bytes), inputs, outputs, metadata);
+    return new ModelDescription(name, sha256, inputs, outputs, metadata);
   }
 
   private static String nz(String s) {
@@ -168,7 +181,7 @@ public final class OrtInferenceSession implements InferenceSession {
         zeros.put(spec.name(), TensorBuffer.allocate(spec.elementType(), shape));
       }
       for (int i = 0; i < runs; i++) {
-        run(zeros).values().forEach(TensorBuffer::close);
+        run(zeros).close();
       }
     } catch (InferenceException e) {
       // Zeros with every dynamic dimension 1 are a guess; a valid model may reject them (a convolution over
@@ -231,13 +244,13 @@ public final class OrtInferenceSession implements InferenceSession {
   }
 
   @Override
-  public Map<String, TensorBuffer> run(Map<String, TensorBuffer> inputs) {
+  public InferenceResult run(Map<String, TensorBuffer> inputs) {
     if (!foreignOutputs.isEmpty()) {
       // Fail before running rather than after: every output of this method must become a TensorBuffer.
       TensorSpec spec = outputSpecs.get(foreignOutputs.get(0));
       throw new InferenceException("model " + name + ": output \"" + spec.name() + "\" has type " + spec.onnxType()
           + ", which a TensorBuffer cannot hold; use run(inputs, outputs) with the outputs you need of "
-          + tensorOutputs);
+          + tensorOutputs, spec.name(), spec.onnxType(), null);
     }
     enter();
     long start = System.nanoTime();
@@ -294,7 +307,7 @@ public final class OrtInferenceSession implements InferenceSession {
     for (TensorSpec spec : description.outputs()) {
       ordered.put(spec.name(), results.get(spec.name()));
     }
-    return ordered;
+    return InferenceResult.owning(name, ordered);
   }
 
   /**
@@ -481,7 +494,7 @@ public final class OrtInferenceSession implements InferenceSession {
     for (String given : inputs.keySet()) {
       if (!inputSpecs.containsKey(given)) {
         throw new InferenceException("model " + name + ": unknown input \"" + given + "\"; the model's inputs are "
-            + inputSpecs.keySet());
+            + inputSpecs.keySet(), given, null, null);
       }
     }
     int batch = 1;
@@ -490,7 +503,7 @@ public final class OrtInferenceSession implements InferenceSession {
       TensorBuffer tensor = inputs.get(spec.name());
       if (tensor == null) {
         throw new InferenceException("model " + name + ": input \"" + spec.name() + "\" missing: expected "
-            + expected(spec) + ", given inputs " + inputs.keySet());
+            + expected(spec) + ", given inputs " + inputs.keySet(), spec.name(), expected(spec), null);
       }
       check("input", spec, tensor, inputs);
       if (first && spec.hasDynamicBatch()) {
@@ -505,7 +518,8 @@ public final class OrtInferenceSession implements InferenceSession {
       int expected = inputs.get(c.source.input).dim(c.source.axis);
       if (size != expected) {
         throw new InferenceException("model " + name + ": input \"" + c.input + "\" dim " + c.axis + " (" + c.name
-            + ") = " + size + ", but input \"" + c.source.input + "\" gave " + c.name + " = " + expected);
+            + ") = " + size + ", but input \"" + c.source.input + "\" gave " + c.name + " = " + expected,
+            c.input, c.name + " = " + expected, c.name + " = " + size);
       }
     }
     return batch;
@@ -516,7 +530,7 @@ public final class OrtInferenceSession implements InferenceSession {
       TensorSpec spec = outputSpecs.get(e.getKey());
       if (spec == null) {
         throw new InferenceException("model " + name + ": unknown output \"" + e.getKey()
-            + "\"; the model's outputs are " + outputSpecs.keySet());
+            + "\"; the model's outputs are " + outputSpecs.keySet(), e.getKey(), null, null);
       }
       check("output", spec, e.getValue(), inputs);
     }
@@ -524,11 +538,12 @@ public final class OrtInferenceSession implements InferenceSession {
 
   private void check(String role, TensorSpec spec, TensorBuffer tensor, Map<String, TensorBuffer> inputs) {
     if (tensor == null) {
-      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null");
+      throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" is null", spec.name(),
+          expected(spec), null);
     }
     if (spec.elementType() == null) {
       throw new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\" has type "
-          + spec.onnxType() + ", which a TensorBuffer cannot hold");
+          + spec.onnxType() + ", which a TensorBuffer cannot hold", spec.name(), spec.onnxType(), null);
     }
     if (tensor.isClosed()) {
       throw mismatch(role, spec, tensor, "");
@@ -601,8 +616,10 @@ public final class OrtInferenceSession implements InferenceSession {
   }
 
   private InferenceException mismatch(String role, TensorSpec spec, TensorBuffer given, String detail) {
-    return new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected "
-        + expected(spec) + detail + ", given " + describe(given));
+    String expected = expected(spec) + detail;
+    String found = describe(given);
+    return new InferenceException("model " + name + ": " + role + " \"" + spec.name() + "\": expected " + expected
+        + ", given " + found, spec.name(), expected, found);
   }
 
   private static String expected(TensorSpec spec) {

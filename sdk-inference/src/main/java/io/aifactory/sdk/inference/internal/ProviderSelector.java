@@ -2,12 +2,14 @@ package io.aifactory.sdk.inference.internal;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import ai.onnxruntime.providers.OrtTensorRTProviderOptions;
 import io.aifactory.sdk.core.InferenceException;
 import io.aifactory.sdk.inference.ExecutionProvider;
 import io.aifactory.sdk.inference.InferenceOptions;
+import io.aifactory.sdk.inference.NativeLogLevel;
 import io.aifactory.sdk.inference.ProviderOptions;
 import io.aifactory.sdk.inference.ProviderSelection;
 import java.util.ArrayList;
@@ -37,7 +39,13 @@ final class ProviderSelector {
     }
   }
 
-  static Opened open(OrtEnvironment env, byte[] model, String modelName, InferenceOptions options) {
+  /** Creates a session from the model's bytes or its file: ONNX Runtime has one method for each. */
+  @FunctionalInterface
+  interface Loader {
+    OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+  }
+
+  static Opened open(OrtEnvironment env, Loader model, String modelName, InferenceOptions options) {
     List<ProviderSelection.Skipped> skipped = new ArrayList<>();
     OrtException modelError = null;
     for (ProviderOptions provider : options.providers()) {
@@ -54,7 +62,7 @@ final class ProviderSelector {
           continue;
         }
         try {
-          OrtSession session = env.createSession(model, sessionOptions);
+          OrtSession session = model.create(env, sessionOptions);
           ProviderSelection selection = new ProviderSelection(provider.provider(), skipped);
           LOG.info("model {}: running on {}{}", modelName, provider,
               skipped.isEmpty() ? "" : " (skipped " + skipped + ")");
@@ -109,10 +117,25 @@ final class ProviderSelector {
       if (options.optimizedModelPath() != null) {
         so.setOptimizedModelFilePath(options.optimizedModelPath().toString());
       }
+      if (options.nativeLogLevel() != null) {
+        // The session's level also governs its runs: a run's own level is unset, so ONNX Runtime takes this one.
+        so.setSessionLogLevel(logLevel(options.nativeLogLevel()));
+      }
       return so;
     } catch (OrtException | RuntimeException e) {
       so.close();
       throw e;
+    }
+  }
+
+  static OrtLoggingLevel logLevel(NativeLogLevel level) {
+    switch (level) {
+      case VERBOSE: return OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+      case INFO: return OrtLoggingLevel.ORT_LOGGING_LEVEL_INFO;
+      case WARNING: return OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING;
+      case ERROR: return OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+      case FATAL: return OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+      default: throw new AssertionError(level);
     }
   }
 

@@ -19,6 +19,8 @@ class ModelHeaderTest {
     assertEquals(8, header.irVersion);
     assertEquals("1.2", header.producerVersion);
     assertEquals(17, header.opsetVersion);
+    assertEquals(java.util.OptionalLong.empty(), header.modelVersion, "no model_version field");
+    assertEquals(java.util.OptionalLong.of(0), ModelHeader.read(new byte[] {0x28, 0x00}).modelVersion, "present, 0");
   }
 
   @Test

@@ -9,16 +9,34 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The bytes of a built ONNX model with the names of its graph inputs and outputs. Immutable. */
+/**
+ * The bytes of a built ONNX model with the names of its graph inputs and outputs, and the weights file it refers
+ * to if it was built with {@link OnnxModelBuilder#externalData}. Immutable.
+ */
 public final class OnnxModel {
   private final byte[] bytes;
   private final List<String> inputNames;
   private final List<String> outputNames;
+  private final String externalDataLocation;
+  private final byte[] externalData;
 
-  OnnxModel(byte[] bytes, List<String> inputNames, List<String> outputNames) {
+  OnnxModel(byte[] bytes, List<String> inputNames, List<String> outputNames, String externalDataLocation,
+      byte[] externalData) {
     this.bytes = bytes;
     this.inputNames = List.copyOf(inputNames);
     this.outputNames = List.copyOf(outputNames);
+    this.externalDataLocation = externalDataLocation;
+    this.externalData = externalData;
+  }
+
+  /** Returns the name of the weights file the model refers to, beside it, or null if its weights are inside. */
+  public String externalDataLocation() {
+    return externalDataLocation;
+  }
+
+  /** Returns a copy of the weights file's contents, or null if the weights are inside the model. */
+  public byte[] externalData() {
+    return externalData == null ? null : externalData.clone();
   }
 
   /** Returns a copy of the serialized {@code ModelProto}. */
@@ -57,9 +75,13 @@ public final class OnnxModel {
     }
   }
 
-  /** Writes the model to {@code file} and returns the file. */
+  /** Writes the model to {@code file}, and its weights file beside it if it has one, and returns the file. */
   public Path writeTo(Path file) {
     try {
+      if (externalData != null) {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.write(dir.resolve(externalDataLocation), externalData);
+      }
       Files.write(file, bytes);
       return file;
     } catch (IOException e) {

@@ -34,10 +34,13 @@ public final class OnnxModelBuilder {
   private String producerName = "aifactory-testkit";
   private String producerVersion = "0.1";
   private String domain = "";
-  private long modelVersion = 1;
+  /** Null writes no {@code model_version} field, as some exporters do. */
+  private Long modelVersion = 1L;
   private String docString = "";
   private String graphName = "graph";
   private final Map<String, String> metadata = new LinkedHashMap<>();
+  /** Where initializers are written instead of inside the model, or null to keep them inside. */
+  private String externalDataLocation;
 
   private final List<ValueInfo> inputs = new ArrayList<>();
   private final List<ValueInfo> outputs = new ArrayList<>();
@@ -92,6 +95,12 @@ public final class OnnxModelBuilder {
     return this;
   }
 
+  /** Leaves the {@code model_version} field out of the model, as some exporters do. */
+  public OnnxModelBuilder withoutModelVersion() {
+    this.modelVersion = null;
+    return this;
+  }
+
   public OnnxModelBuilder docString(String docString) {
     this.docString = Objects.requireNonNull(docString, "docString");
     return this;
@@ -105,6 +114,21 @@ public final class OnnxModelBuilder {
   /** Adds a custom metadata entry ({@code metadata_props}). */
   public OnnxModelBuilder metadata(String key, String value) {
     metadata.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return this;
+  }
+
+  /**
+   * Writes every initializer's data to the file {@code location} beside the model instead of inside it, as
+   * exporters do for large models (ONNX external data: {@code data_location = EXTERNAL} with {@code location},
+   * {@code offset} and {@code length} entries). {@link OnnxModel#writeTo} writes both files; the model's bytes
+   * alone are then incomplete.
+   */
+  public OnnxModelBuilder externalData(String location) {
+    Objects.requireNonNull(location, "location");
+    if (location.isEmpty() || location.contains("/") || location.contains("\\")) {
+      throw new IllegalArgumentException("location must be a plain file name: " + location);
+    }
+    this.externalDataLocation = location;
     return this;
   }
 
@@ -322,8 +346,9 @@ public final class OnnxModelBuilder {
       graph.message(1, node.encode());
     }
     graph.string(2, graphName);
+    java.io.ByteArrayOutputStream external = externalDataLocation == null ? null : new java.io.ByteArrayOutputStream();
     for (Initializer init : initializers) {
-      graph.message(5, init.encode());
+      graph.message(5, external == null ? init.encode() : init.encodeExternal(externalDataLocation, external));
     }
     if (!docString.isEmpty()) {
       graph.string(10, docString);
@@ -342,7 +367,9 @@ public final class OnnxModelBuilder {
     if (!domain.isEmpty()) {
       model.string(4, domain);
     }
-    model.int64(5, modelVersion);
+    if (modelVersion != null) {
+      model.int64(5, modelVersion);
+    }
     if (!docString.isEmpty()) {
       model.string(6, docString);
     }
@@ -351,7 +378,8 @@ public final class OnnxModelBuilder {
     for (Map.Entry<String, String> e : metadata.entrySet()) {
       model.message(14, new ProtoWriter().string(1, e.getKey()).string(2, e.getValue()));
     }
-    return new OnnxModel(model.toByteArray(), names(inputs), names(outputs));
+    return new OnnxModel(model.toByteArray(), names(inputs), names(outputs), externalDataLocation,
+        external == null ? null : external.toByteArray());
   }
 
   private static List<String> names(List<ValueInfo> values) {
@@ -451,6 +479,31 @@ public final class OnnxModelBuilder {
       if (raw != null) {
         w.bytes(9, raw);
       }
+      return w;
+    }
+
+    /** Appends the data, little-endian, to {@code file} and encodes a tensor that points to it there. */
+    ProtoWriter encodeExternal(String location, java.io.ByteArrayOutputStream file) {
+      byte[] data = raw;
+      if (floats != null) {
+        ByteBuffer b = ByteBuffer.allocate(4 * floats.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : floats) {
+          b.putFloat(f);
+        }
+        data = b.array();
+      }
+      long offset = file.size();
+      file.write(data, 0, data.length);
+      ProtoWriter w = new ProtoWriter();
+      if (dims.length > 0) {
+        w.packedVarints(1, dims);
+      }
+      w.int64(2, type.code());
+      w.string(8, name);
+      w.message(13, new ProtoWriter().string(1, "location").string(2, location));
+      w.message(13, new ProtoWriter().string(1, "offset").string(2, Long.toString(offset)));
+      w.message(13, new ProtoWriter().string(1, "length").string(2, Long.toString(data.length)));
+      w.int64(14, 1); // data_location = EXTERNAL
       return w;
     }
   }
