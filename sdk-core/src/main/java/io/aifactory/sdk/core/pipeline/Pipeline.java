@@ -311,6 +311,11 @@ public final class Pipeline implements AutoCloseable {
 
   private void append(List<MachineState> ms, SampleBatch batch, long received) {
     for (MachineState m : ms) {
+      if (!carriesAny(m, batch)) {
+        // Not a poll of this machine: a source that delivers one machine at a time (kafka://, where a consumer
+        // group gives each pipeline instance some machines) must not turn the others' batches into missing rows.
+        continue;
+      }
       m.receivedNanos = received;
       try {
         appendRow(m, batch); // may call onReady on this thread
@@ -326,6 +331,21 @@ public final class Pipeline implements AutoCloseable {
         offer(m, new Pending(m.window.sequence(), received, badQuality(m, batch), lastTime(batch)));
       }
     }
+  }
+
+  /** Returns whether {@code batch} has a row for at least one of the machine's tags (by name, as windows match). */
+  private static boolean carriesAny(MachineState m, SampleBatch batch) {
+    int[] positions = m.positions;
+    if (positions.length > 0 && positions[0] < batch.size() && batch.tag(positions[0]).equals(m.tags.get(0))) {
+      return true; // the usual case: the poll this pipeline subscribed, in its order
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      String name = batch.tag(i).name();
+      for (Tag t : m.tags) {
+        if (t.name().equals(name)) return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -100,8 +100,17 @@ final class RecordFormat {
 
   /** Writes one record as a JSON object (no line end). */
   void write(JsonGenerator g, Object entry) throws IOException {
+    write(g, entry, Collections.emptyMap());
+  }
+
+  /**
+   * Writes one record as a JSON object (no line end), with {@code context} fields (e.g. plant and line, for a
+   * record that leaves the gateway) right after {@code type}.
+   */
+  void write(JsonGenerator g, Object entry, Map<String, String> context) throws IOException {
     g.writeStartObject();
     g.writeStringField("type", TYPES.get(typeIndex(entry)));
+    for (Map.Entry<String, String> c : context.entrySet()) g.writeStringField(c.getKey(), c.getValue());
     time(g, "time", timeNanos(entry));
     if (entry instanceof SampleRow s) {
       sample(g, s);
