@@ -147,9 +147,9 @@ public final class NodeModel {
         changes = change(changes, e.getValue(), v, Quality.code(result.quality()), millis);
       }
     }
-    if (result.hasValues() && !m.alarm.everReported) {
-      // No alarm heard yet for this machine: say "not raised" rather than leave the metric without a value.
-      changes = change(changes, m.alarm, false, Quality.GOOD, millis);
+    if (result.hasValues() && m.alarm.value == null) {
+      // No alarm state yet (or since the pipeline closed): say what it is rather than leave it without a value.
+      changes = change(changes, m.alarm, !m.raised.isEmpty(), Quality.GOOD, millis);
     }
     return append(changes);
   }
