@@ -16,7 +16,10 @@ import io.aifactory.sdk.core.guard.WriteGuard;
 import io.aifactory.sdk.core.pipeline.AlarmEvent;
 import io.aifactory.sdk.core.pipeline.MachineResult;
 import io.aifactory.sdk.sparkplug.HostRecorder.Msg;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -72,9 +75,13 @@ class SparkplugEdgeNodeTest {
     }
   }
 
-  private static SparkplugEdgeNode.Builder node(String group, int port, FakeDevice plc, WriteGuard guard) {
-    SparkplugDevice.Builder press = SparkplugDevice.newBuilder("press3").connection(plc)
+  /** The node of every test: device press3 with four tags and a machine's results, following {@code plc} if given. */
+  static SparkplugEdgeNode.Builder node(String group, int port, FakeDevice plc, WriteGuard guard) {
+    SparkplugDevice.Builder press = SparkplugDevice.newBuilder("press3")
         .tags(List.of(TEMPERATURE, COUNT, RUNNING, PRESSURE)).machine("press3", List.of("score"));
+    if (plc != null) {
+      press.connection(plc);
+    }
     if (guard != null) {
       press.writable(guard);
     }
@@ -84,7 +91,7 @@ class SparkplugEdgeNodeTest {
             .build());
   }
 
-  private static SampleBatch batch(long timeMillis, double temperature) {
+  static SampleBatch batch(long timeMillis, double temperature) {
     long t = timeMillis * 1_000_000;
     return SampleBatch.newBuilder(4).add(TEMPERATURE, temperature, Quality.GOOD, t).addLong(COUNT, 7, Quality.GOOD, t)
         .add(RUNNING, 1, Quality.GOOD, t).add(PRESSURE, 1.5, Quality.GOOD, t).receiveTimeNanos(t).build();
@@ -370,6 +377,57 @@ class SparkplugEdgeNodeTest {
       await("setpoint written through the guard", () -> plc.values.get("setpoint") == 60.0);
       assertEquals(List.of("setpoint=60"), plc.writes, "only the guard wrote, and only the setpoint");
       assertEquals(1, node.metrics().commandsRefused());
+    }
+  }
+  @Test
+  void shouldDeliverAfterTheGatewayProcessWasKilledWhileDisconnected() throws Exception {
+    int n = 30;
+    long t0 = System.currentTimeMillis() - 10_000;
+    int nowhere = EmbeddedBroker.freePort(); // nothing listens: the broker is unreachable for the whole run
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process gateway = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        KilledGateway.class.getName(), Integer.toString(nowhere), dir.toString(), Integer.toString(n), Long.toString(t0))
+        .redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null && !line.equals(KilledGateway.ACCEPTED)) {
+        // its log lines
+      }
+      assertEquals(KilledGateway.ACCEPTED, line, "the gateway accepted its records");
+    } finally {
+      gateway.destroyForcibly(); // SIGKILL: no close, no shutdown hook, no flush
+      gateway.waitFor();
+    }
+
+    try (HostRecorder host = new HostRecorder(broker.port(), "killed");
+        SparkplugEdgeNode node = node("killed", broker.port(), null, null).bufferDirectory(dir).build()) {
+      node.start();
+      host.expect("NBIRTH", null);
+      host.expect("DBIRTH", "press3");
+      for (int i = 0; i < n; i++) {
+        Metric metric = host.expect("DDATA", "press3").payload.getMetrics().get(0);
+        assertEquals((float) i, metric.getValue());
+        assertEquals(t0 + i, metric.getTimestamp().getTime());
+        assertTrue(metric.isHistorical());
+      }
+    }
+  }
+
+  /** A gateway in its own JVM: accepts records while its broker is unreachable, then waits to be killed. */
+  static final class KilledGateway {
+    static final String ACCEPTED = "ACCEPTED";
+
+    public static void main(String[] args) throws Exception {
+      SparkplugEdgeNode node = node("killed", Integer.parseInt(args[0]), null, null)
+          .bufferDirectory(Path.of(args[1])).build();
+      node.start();
+      long t0 = Long.parseLong(args[3]);
+      for (int i = 0; i < Integer.parseInt(args[2]); i++) {
+        node.onSamples(batch(t0 + i, i));
+      }
+      System.out.println(ACCEPTED);
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
     }
   }
 }
