@@ -1,0 +1,68 @@
+package io.aifactory.sdk.sparkplug;
+
+/** A snapshot of a {@link SparkplugEdgeNode}'s state and counters since it started. Immutable. */
+public final class EdgeNodeMetrics {
+  private final boolean online;
+  private final long sessions;
+  private final long bdSeq;
+  private final long messagesPublished;
+  private final long recordsPending;
+  private final long recordsDropped;
+  private final long commandsRefused;
+
+  EdgeNodeMetrics(boolean online, long sessions, long bdSeq, long messagesPublished, long recordsPending,
+      long recordsDropped, long commandsRefused) {
+    this.online = online;
+    this.sessions = sessions;
+    this.bdSeq = bdSeq;
+    this.messagesPublished = messagesPublished;
+    this.recordsPending = recordsPending;
+    this.recordsDropped = recordsDropped;
+    this.commandsRefused = commandsRefused;
+  }
+
+  /** Returns true while the node is connected and born (NBIRTH sent). */
+  public boolean online() {
+    return online;
+  }
+
+  /** Returns the number of MQTT sessions that reached NBIRTH. */
+  public long sessions() {
+    return sessions;
+  }
+
+  /** Returns the bdSeq of the current or last session, or -1 before the first connection attempt. */
+  public long bdSeq() {
+    return bdSeq;
+  }
+
+  /** Returns the Sparkplug messages handed to the broker connection (births, data, deaths). */
+  public long messagesPublished() {
+    return messagesPublished;
+  }
+
+  /** Returns the DATA records accepted and not yet delivered: what the store-and-forward buffer holds. */
+  public long recordsPending() {
+    return recordsPending;
+  }
+
+  /**
+   * Returns the DATA records lost: dropped by the buffer's bounds, refused by it (disk error), or unreadable
+   * after a restart.
+   */
+  public long recordsDropped() {
+    return recordsDropped;
+  }
+
+  /** Returns the command writes refused: to metrics that are not writable, or unreadable. */
+  public long commandsRefused() {
+    return commandsRefused;
+  }
+
+  @Override
+  public String toString() {
+    return "EdgeNodeMetrics{online=" + online + ", sessions=" + sessions + ", bdSeq=" + bdSeq + ", published="
+        + messagesPublished + ", pending=" + recordsPending + ", dropped=" + recordsDropped + ", commandsRefused="
+        + commandsRefused + "}";
+  }
+}
