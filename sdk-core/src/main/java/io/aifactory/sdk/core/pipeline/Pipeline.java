@@ -356,11 +356,18 @@ public final class Pipeline implements AutoCloseable {
   private void appendRow(MachineState m, SampleBatch batch) {
     int[] positions = m.positions;
     long time = Long.MIN_VALUE;
-    for (int c = 0; c < positions.length; c++) {
+    boolean sameLayout = true;
+    for (int c = 0; c < positions.length && sameLayout; c++) {
       int i = positions[c];
-      if (i >= batch.size() || !batch.tag(i).equals(m.tags.get(c))) {
-        m.window.append(batch);
-        return;
+      sameLayout = i < batch.size() && batch.tag(i).equals(m.tags.get(c));
+    }
+    // Columns absent from the batch keep their last value: a source that reports by exception (OPC UA monitored
+    // items, kafka:// records of one machine) leaves out what did not change, which is not a missed sample. A BAD
+    // sample is delivered as a BAD row, so a failure is never mistaken for "unchanged".
+    for (int c = 0; c < positions.length; c++) {
+      int i = sameLayout ? positions[c] : indexOf(batch, m.tags.get(c));
+      if (i < 0) {
+        continue;
       }
       Quality q = batch.quality(i);
       m.present[c] = q.isGood() || acceptUncertain && !q.isBad();
@@ -368,6 +375,15 @@ public final class Pipeline implements AutoCloseable {
       time = Math.max(time, batch.sourceTimeNanos(i));
     }
     m.window.append(time > 0 ? time : batch.receiveTimeNanos(), m.row, m.present);
+  }
+
+  private static int indexOf(SampleBatch batch, Tag tag) {
+    for (int i = 0; i < batch.size(); i++) {
+      if (batch.tag(i).name().equals(tag.name())) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** On a device's thread, inside {@code append}: a new valid window of the machine is ready to score. */

@@ -36,6 +36,13 @@ public final class ManualDevice implements Device {
     listener.onSamples(b.receiveTimeNanos(time).build());
   }
 
+  /** Delivers a batch with only tag {@code index}: a source reporting by exception, where the others did not change. */
+  public void pollOnly(int index, double value) {
+    time += 100_000_000L;
+    listener.onSamples(SampleBatch.newBuilder(1).add(tags.get(index), value, Quality.GOOD, time).receiveTimeNanos(time)
+        .build());
+  }
+
   public List<Tag> subscribedTags() {
     return tags;
   }

@@ -159,6 +159,27 @@ class PipelineTest {
   }
 
   @Test
+  void shouldKeepTheLastValueOfATagABatchLeavesOutAndIgnoreBatchesOfOtherMachines() throws Exception {
+    ManualDevice device = new ManualDevice();
+    LastRowSum model = new LastRowSum();
+    BlockingQueue<MachineResult> results = new LinkedBlockingQueue<>();
+    try (Pipeline p = pipeline(device, model, results, "m1", "m2").windowRows(1).maxHoldRows(0).build()) {
+      p.start();
+      device.poll(1, 2, 10, 20);
+      assertEquals(3, next(results).value(), 1e-6);
+      assertEquals(30, next(results).value(), 1e-6);
+      // Report by exception: only m1.a changed. m1.b keeps 2, GOOD (not a missed sample); m2 has no new row.
+      device.pollOnly(0, 5);
+      MachineResult r = next(results);
+      assertEquals("m1", r.machine());
+      assertTrue(r.isGood(), r.toString());
+      assertEquals(5 + 2, r.value(), 1e-6);
+      assertEquals(1, p.metrics().machine("m2").orElseThrow().rows(), "m2 got no row from a batch without its tags");
+      assertTrue(results.isEmpty(), results.toString());
+    }
+  }
+
+  @Test
   void shouldReportAModelFailureAndKeepRunning() throws Exception {
     ManualDevice device = new ManualDevice();
     LastRowSum model = new LastRowSum();
