@@ -391,17 +391,21 @@ public final class ModbusDevice implements Device {
   }
 
   /**
-   * A request to {@code unit} failed without a reply. A timeout while other units still answer is that unit's
-   * silence: the connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one
-   * request timeout per cycle, not one per request). Anything else drops the connection.
+   * A request to {@code unit} failed without a reply. A timeout while other units still answer, or on a transport
+   * that {@link Transport#survivesTimeout() survives timeouts} (a serial port), is that unit's silence: the
+   * connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one request
+   * timeout per cycle, not one per request). Anything else drops the connection.
+   *
+   * <p>Keeping a serial port open also keeps the timeout on time: closing one can take hundreds of milliseconds, and
+   * the rows of the cycle would wait for it.
    */
   private void failed(int unit, Exception e) {
     if (e instanceof SocketTimeoutException) {
       boolean othersAnswer = answeredSinceTimeout.cardinality() > (answeredSinceTimeout.get(unit) ? 1 : 0);
       answeredSinceTimeout.clear();
-      if (othersAnswer) {
+      if (othersAnswer || (transport != null && transport.survivesTimeout())) {
         silentThisCycle.set(unit);
-        log.debug("{}: unit {} did not answer while others do; keeping the connection", uri, unit);
+        log.debug("{}: unit {} did not answer; keeping the connection", uri, unit);
         return;
       }
     }
