@@ -102,6 +102,8 @@ public final class ModbusDevice implements Device {
   /** A transport whose connect() is under way, for close(). */
   private volatile Transport connecting;
   private int attempts;
+  /** The last failed attempt's reason since the last connection, so that a reason is logged at WARN once. */
+  private String lastAttemptFailure;
   /** The device answered ILLEGAL_FUNCTION to FC22 (mask write) or FC06 (write single register): avoid them. */
   private boolean noMaskWrite;
   private boolean noSingleWrite;
@@ -389,17 +391,21 @@ public final class ModbusDevice implements Device {
   }
 
   /**
-   * A request to {@code unit} failed without a reply. A timeout while other units still answer is that unit's
-   * silence: the connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one
-   * request timeout per cycle, not one per request). Anything else drops the connection.
+   * A request to {@code unit} failed without a reply. A timeout while other units still answer, or on a transport
+   * that {@link Transport#survivesTimeout() survives timeouts} (a serial port), is that unit's silence: the
+   * connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one request
+   * timeout per cycle, not one per request). Anything else drops the connection.
+   *
+   * <p>Keeping a serial port open also keeps the timeout on time: closing one can take hundreds of milliseconds, and
+   * the rows of the cycle would wait for it.
    */
   private void failed(int unit, Exception e) {
     if (e instanceof SocketTimeoutException) {
       boolean othersAnswer = answeredSinceTimeout.cardinality() > (answeredSinceTimeout.get(unit) ? 1 : 0);
       answeredSinceTimeout.clear();
-      if (othersAnswer) {
+      if (othersAnswer || (transport != null && transport.survivesTimeout())) {
         silentThisCycle.set(unit);
-        log.debug("{}: unit {} did not answer while others do; keeping the connection", uri, unit);
+        log.debug("{}: unit {} did not answer; keeping the connection", uri, unit);
         return;
       }
     }
@@ -947,20 +953,23 @@ public final class ModbusDevice implements Device {
       answeredSinceTimeout.clear();
       if (everConnected) counters.reconnects.incrementAndGet();
       everConnected = true;
+      lastAttemptFailure = null;
       transition(ConnectionState.CONNECTED, null);
     } catch (IOException | RuntimeException e) {
       failedAttempt(t, e);
     } catch (Throwable e) {
       // An Error here is usually the environment (jSerialComm's native library missing: UnsatisfiedLinkError, then
-      // NoClassDefFoundError). Say so, and keep retrying: ending this task without a retry would leave the device
-      // CONNECTING forever with no reason given.
-      log.warn("{}: connection attempt {} failed with {}", uri, attempts + 1, e.toString(), e);
-      transition(ConnectionState.DISCONNECTED, e);
+      // NoClassDefFoundError). Report and retry it like any failed attempt: ending this task without a retry would
+      // leave the device CONNECTING forever with no reason given.
       failedAttempt(t, e);
       if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
     }
   }
 
+  /**
+   * A connection attempt failed: the device is DISCONNECTED with {@code e} as the reason (also the first attempt:
+   * staying CONNECTING would pass a port that cannot be opened off as a connection still being made), and retries.
+   */
   private void failedAttempt(Transport t, Throwable e) {
     connecting = null;
     if (t != null) {
@@ -973,7 +982,20 @@ public final class ModbusDevice implements Device {
     attempts++;
     // A refused or unreachable PLC may come back by itself: never a permanent refusal.
     tracker.attemptFailed(e, false);
-    log.debug("{}: connection attempt {} failed: {}", uri, attempts, e.toString());
+    // Once at WARN when attempts start failing or fail for another reason; retries that fail alike would flood the
+    // log at the backoff's pace, so they are DEBUG. An Error (the environment, not the device) keeps its stack trace.
+    String why = e.toString();
+    if (!why.equals(lastAttemptFailure)) {
+      if (e instanceof Error) {
+        log.warn("{}: cannot connect: {}; retrying", uri, why, e);
+      } else {
+        log.warn("{}: cannot connect: {}; retrying", uri, why);
+      }
+      lastAttemptFailure = why;
+    } else {
+      log.debug("{}: connection attempt {} failed: {}", uri, attempts, why);
+    }
+    transition(ConnectionState.DISCONNECTED, e);
     scheduleReconnect();
   }
 

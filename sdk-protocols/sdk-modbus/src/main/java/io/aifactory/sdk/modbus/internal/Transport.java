@@ -15,11 +15,21 @@ interface Transport extends AutoCloseable {
    * {@code response}, failing within the request timeout.
    *
    * @return the length of the response PDU, an exception response included
-   * @throws java.net.SocketTimeoutException when the server did not answer in time
+   * @throws java.net.SocketTimeoutException when the server did not answer in time (and the connection did not fail)
    * @throws io.aifactory.sdk.core.ProtocolException when the reply is malformed (the caller drops the connection)
    * @throws IOException when the connection failed
    */
   int exchange(int unit, byte[] request, int requestLength, byte[] response) throws IOException;
+
+  /**
+   * Returns true if a request timeout leaves this connection usable, so that the device keeps it rather than reset it.
+   * Over a network a timeout may mean a dead peer or a half-open socket, which only a new connection cures; a serial
+   * port is local, and its failures are reported as I/O errors, not as timeouts, so there a timeout means only that
+   * the slave was silent.
+   */
+  default boolean survivesTimeout() {
+    return false;
+  }
 
   /**
    * Returns true if several requests may be sent before the first reply is read ({@link #send} and

@@ -15,9 +15,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Serial RTU cannot be tested end to end without a serial port (or socat), so this checks the one thing our serial
- * path adds to j2mod's: every request PDU the device sends survives the trip through j2mod's request objects, and
- * j2mod's responses come back as the PDUs the device parses.
+ * Serial RTU runs end to end over socat in the integration tests (ModbusSerialRtuTest, skipped without socat); this
+ * checks, everywhere, the one thing our serial path adds to j2mod's: every request PDU the device sends survives the
+ * trip through j2mod's request objects, and j2mod's responses come back as the PDUs the device parses.
  */
 class SerialTransportTest {
   @Test
