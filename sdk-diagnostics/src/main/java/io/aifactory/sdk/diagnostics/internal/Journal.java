@@ -455,13 +455,20 @@ public final class Journal {
     }
 
     /**
-     * Counters seen from the state listener. When the device API reports its own request, timeout and reconnect
-     * counters, they belong here too: the page shows whatever this map holds.
+     * The device's own traffic counters ({@link Device#metrics()}), plus the disconnects and reconnects seen by the
+     * state listener for drivers that report no counters of their own.
      */
     Map<String, Object> counters() {
       Map<String, Object> m = new LinkedHashMap<>();
+      io.aifactory.sdk.core.DeviceMetrics dm = device.metrics();
+      if (dm != io.aifactory.sdk.core.DeviceMetrics.NONE) {
+        m.put("requests", dm.requests());
+        m.put("timeouts", dm.timeouts());
+        m.put("exceptionReplies", dm.exceptionReplies());
+        m.put("missedPolls", dm.missedPolls());
+      }
       m.put("disconnects", disconnects.get());
-      m.put("reconnects", reconnects.get());
+      m.put("reconnects", dm != io.aifactory.sdk.core.DeviceMetrics.NONE ? dm.reconnects() : reconnects.get());
       return m;
     }
   }
