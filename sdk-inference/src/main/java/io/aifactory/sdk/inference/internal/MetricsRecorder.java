@@ -1,5 +1,6 @@
 package io.aifactory.sdk.inference.internal;
 
+import io.aifactory.sdk.core.internal.LatencyHistogram;
 import io.aifactory.sdk.inference.ExecutionProvider;
 import io.aifactory.sdk.inference.MetricsListener;
 import io.aifactory.sdk.inference.SessionMetrics;

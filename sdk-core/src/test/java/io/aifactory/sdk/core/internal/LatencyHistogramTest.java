@@ -1,4 +1,4 @@
-package io.aifactory.sdk.inference.internal;
+package io.aifactory.sdk.core.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
