@@ -218,7 +218,8 @@ public final class SimulatorCli {
       for (ScenarioTag t : d.tags()) addressWidth = Math.max(addressWidth, t.tag().address().length());
       for (ScenarioTag t : d.tags()) {
         Tag tag = t.tag();
-        String note = t.isDriven() ? "" : t.initialValue().isPresent() ? "writable, starts at " + fmt(t.initialValue().getAsDouble()) : "writable";
+        String note = t.response().isPresent() ? "responds to " + String.join(", ", responseInputs(t))
+            : t.isDriven() ? "" : t.initialValue().isPresent() ? "writable, starts at " + fmt(t.initialValue().getAsDouble()) : "writable";
         out.println(String.format(Locale.ROOT, "  %-" + width + "s  %-" + addressWidth + "s  %-13s %-5s %s",
             tag.name(), tag.address(), tag.dataType(), tag.unit(), note).stripTrailing());
       }
@@ -361,5 +362,12 @@ public final class SimulatorCli {
       if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(text);
       return d;
     }
+  }
+
+  /** Names what a responding tag answers: its setpoints, and "signals" if it also follows signals. */
+  private static List<String> responseInputs(ScenarioTag t) {
+    List<String> names = new ArrayList<>(t.response().orElseThrow().setpointTags());
+    if (t.response().orElseThrow().inputs().stream().anyMatch(i -> i.tag() == null)) names.add("signals");
+    return names;
   }
 }

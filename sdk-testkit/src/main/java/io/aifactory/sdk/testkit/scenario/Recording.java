@@ -23,6 +23,9 @@ import java.util.Objects;
  * <p>Columns are named {@code device/tag}; values are what a client would read (integers rounded, booleans 0 or
  * 1, NaN during a dropout). Array tags (waveforms) are left out: sample them with
  * {@link io.aifactory.sdk.testkit.signal.Waveform} from {@link ScenarioTag#signal(long)}.
+ *
+ * <p>Tags with a {@link Response} are recorded as the plant answers its setpoints left at their initial values
+ * (a recording has no clients to write them): the process as it runs today, before any AI changes a setpoint.
  */
 public final class Recording {
   private final List<String> columns;
@@ -53,14 +56,30 @@ public final class Recording {
     List<String> columns = new ArrayList<>();
     List<ScenarioTag> tags = new ArrayList<>();
     List<Signal> signals = new ArrayList<>();
+    List<ResponseState> responses = new ArrayList<>();
     for (ScenarioDevice d : scenario.devices()) {
       for (ScenarioTag t : d.tags()) {
+        if (t.response().isPresent()) {
+          List<String> names = t.response().get().setpointTags();
+          double[] setpoints = new double[names.size()];
+          for (int i = 0; i < setpoints.length; i++) {
+            // Without an initial value a setpoint starts at 0, as on a simulator.
+            setpoints[i] = d.tag(names.get(i)).map(s -> s.initialValue().orElse(0)).orElse(0.0);
+          }
+          ResponseState r = new ResponseState(d.name(), t, seed, 0, setpoints, v -> { });
+          responses.add(r);
+          columns.add(d.name() + "/" + t.tag().name());
+          tags.add(t);
+          signals.add(null);
+          continue;
+        }
         if (!t.isDriven() || t.tag().dataType().isArray()) continue;
         columns.add(d.name() + "/" + t.tag().name());
         tags.add(t);
         signals.add(t.signal(seed));
       }
     }
+    long tick = scenario.tick().toNanos();
     int n = (int) rows;
     long[] times = new long[n];
     double[][] values = new double[n][columns.size()];
@@ -68,8 +87,12 @@ public final class Recording {
     for (int r = 0; r < n; r++) {
       long t = r * step.toNanos();
       times[r] = t;
+      for (ResponseState rs : responses) rs.advanceTo(t, tick);
+      int next = 0;
       for (int c = 0; c < columns.size(); c++) {
-        Object v = TagValues.scalar(tags.get(c).tag(), signals.get(c).valueAt(t));
+        Signal signal = signals.get(c);
+        double raw = signal != null ? signal.valueAt(t) : responses.get(next++).publishedValue();
+        Object v = TagValues.scalar(tags.get(c).tag(), raw);
         values[r][c] = v == null ? Double.NaN : v instanceof Boolean ? ((Boolean) v ? 1 : 0) : ((Number) v).doubleValue();
       }
       labels.add(List.copyOf(scenario.activeEvents(Duration.ofNanos(t))));

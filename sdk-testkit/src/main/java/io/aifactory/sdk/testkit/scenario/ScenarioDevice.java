@@ -111,13 +111,26 @@ public final class ScenarioDevice {
       return this;
     }
 
-    /** @throws IllegalArgumentException if name or kind is missing or two tags share a name */
+    /**
+     * @throws IllegalArgumentException if name or kind is missing, two tags share a name, or a response reads a tag
+     *     that is not a setpoint of this device
+     */
     public ScenarioDevice build() {
       if (name == null || name.isBlank()) throw new IllegalArgumentException("device name is empty");
       if (kind == null || kind.isBlank()) throw new IllegalArgumentException("device '" + name + "': kind is empty");
       Set<String> seen = new HashSet<>();
       for (ScenarioTag t : tags) {
         if (!seen.add(t.tag().name())) throw new IllegalArgumentException("device '" + name + "': duplicate tag name '" + t.tag().name() + "'");
+      }
+      for (ScenarioTag t : tags) {
+        if (t.response().isEmpty()) continue;
+        for (String input : t.response().get().setpointTags()) {
+          boolean setpoint = tags.stream().anyMatch(x -> x.tag().name().equals(input) && x.isSetpoint());
+          if (!setpoint) {
+            throw new IllegalArgumentException("device '" + name + "': tag '" + t.tag().name() + "' responds to '" + input
+                + "', which is not a setpoint of the device (a tag without signal or response)");
+          }
+        }
       }
       return new ScenarioDevice(this);
     }

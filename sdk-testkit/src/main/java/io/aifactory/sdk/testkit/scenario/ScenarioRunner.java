@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * anomalies, at the current simulation time) to its simulator with {@link SimulatedServer#set}; applies scheduled
  * faults through the simulators' fault methods.
  *
+ * <p><b>Closed loop.</b> Tags with a {@link Response} answer what clients write: at each move of the clock the runner
+ * reads the setpoints from the simulators, integrates each response over the move in steps of at most one
+ * {@link Scenario#tick()}, and publishes the result. Whenever a process value leaves its limits, the run records a
+ * {@link LimitViolation} (and logs it), so a test can assert that a write guard kept the plant safe:
+ * {@code assertEquals(List.of(), plant.violations())}.
+ *
  * <p>Time moves only when told: by {@link #advance(Duration)} in tests (no sleeps, fully deterministic), or by
  * an owned scheduler thread after {@link #runInRealTime()}, which the CLI uses. When time jumps, values are
  * published at the end of the jump and at each fault in between (so a client sees the plant as it was when the
@@ -53,6 +59,8 @@ public final class ScenarioRunner implements AutoCloseable {
   private final Map<String, SimulatedServer> servers;
   private final List<Driven> driven;
   private final List<FaultEvent> faultSchedule;
+  private final List<ResponseState> responses;
+  private final List<LimitViolation> endedViolations = new ArrayList<>();
   private final Path workDirectory;
   private int nextFault;
   private ScheduledExecutorService scheduler;
@@ -66,10 +74,16 @@ public final class ScenarioRunner implements AutoCloseable {
     this.servers = Collections.unmodifiableMap(servers);
     this.driven = new ArrayList<>();
     this.faultSchedule = new ArrayList<>();
+    this.responses = new ArrayList<>();
     for (ScenarioDevice device : scenario.devices()) {
       SimulatedServer server = servers.get(device.name());
       for (ScenarioTag t : device.tags()) {
-        if (t.isDriven()) driven.add(new Driven(device.name(), server, t, t.signal(seed)));
+        if (t.response().isPresent()) {
+          double[] setpoints = readSetpoints(server, t.response().get().setpointTags());
+          responses.add(new ResponseState(device.name(), t, seed, clock.elapsedNanos(), setpoints, this::onViolation));
+        } else if (t.isDriven()) {
+          driven.add(new Driven(device.name(), server, t, t.signal(seed)));
+        }
       }
       for (Fault f : device.faults()) addEvents(device.name(), server, f);
     }
@@ -147,6 +161,33 @@ public final class ScenarioRunner implements AutoCloseable {
       if (d.device.equals(deviceName) && d.tag.tag().name().equals(tagName)) return d.signal;
     }
     throw new IllegalArgumentException("no driven tag '" + tagName + "' on device '" + deviceName + "' in scenario '" + scenario.name() + "'");
+  }
+
+  /**
+   * Returns the limit violations of the responding tags so far, in the order they began; one still under way has no
+   * {@link LimitViolation#end() end}. Empty if the plant stayed within its limits.
+   */
+  public synchronized List<LimitViolation> violations() {
+    List<LimitViolation> all = new ArrayList<>(endedViolations);
+    for (ResponseState r : responses) {
+      LimitViolation open = r.openViolation();
+      if (open != null) all.add(open);
+    }
+    all.sort(Comparator.comparing(LimitViolation::start));
+    return List.copyOf(all);
+  }
+
+  /**
+   * Returns the process value of a responding tag now: what the plant is doing, without measurement noise (what
+   * its limits are checked against).
+   *
+   * @throws IllegalArgumentException if the device has no such responding tag
+   */
+  public synchronized double processValue(String deviceName, String tagName) {
+    for (ResponseState r : responses) {
+      if (r.device().equals(deviceName) && r.tag().tag().name().equals(tagName)) return r.processValue();
+    }
+    throw new IllegalArgumentException("no responding tag '" + tagName + "' on device '" + deviceName + "' in scenario '" + scenario.name() + "'");
   }
 
   /**
@@ -251,17 +292,44 @@ public final class ScenarioRunner implements AutoCloseable {
 
   private void moveTo(long target) {
     checkOpen();
+    // What clients wrote since the last move takes effect from now (a write is seen at most one tick late in real time).
+    for (ResponseState r : responses) r.setpoints(readSetpoints(servers.get(r.device()), r.setpointTags()));
     while (nextFault < faultSchedule.size() && faultSchedule.get(nextFault).atNanos <= target) {
       FaultEvent e = faultSchedule.get(nextFault++);
       if (e.atNanos > clock.elapsedNanos()) {
-        clock.advanceTo(e.atNanos);
+        moveClock(e.atNanos);
         publish();
       }
       LOG.info("scenario '{}' at {}: {} on device '{}'", scenario.name(), clock.elapsed(), e.description, e.device);
       e.action.run();
     }
-    clock.advanceTo(target);
+    moveClock(target);
     publish();
+  }
+
+  private void moveClock(long target) {
+    long step = scenario.tick().toNanos();
+    for (ResponseState r : responses) r.advanceTo(target, step);
+    clock.advanceTo(target);
+  }
+
+  /** Reads a response's setpoints from its simulator, in the response's order. */
+  private static double[] readSetpoints(SimulatedServer server, List<String> names) {
+    double[] values = new double[names.size()];
+    for (int i = 0; i < values.length; i++) {
+      Object v = server.get(names.get(i));
+      values[i] = v instanceof Number ? ((Number) v).doubleValue() : v instanceof Boolean ? ((Boolean) v ? 1 : 0) : Double.NaN;
+    }
+    return values;
+  }
+
+  private void onViolation(LimitViolation v) {
+    if (v.end().isPresent()) {
+      endedViolations.add(v);
+      LOG.warn("scenario '{}': limit violation over: {}", scenario.name(), v);
+    } else {
+      LOG.warn("scenario '{}': limit violation: {}", scenario.name(), v);
+    }
   }
 
   /** Publishes every driven tag; one that fails does not keep the others from updating, and the first failure is rethrown. */
@@ -274,6 +342,17 @@ public final class ScenarioRunner implements AutoCloseable {
       } catch (RuntimeException e) {
         RuntimeException named = new IllegalStateException("scenario '" + scenario.name() + "': cannot publish tag '" + d.tag.tag().name()
             + "' of device '" + d.device + "' at " + clock.elapsed() + ": " + e.getMessage(), e);
+        if (failure == null) failure = named;
+        else failure.addSuppressed(named);
+      }
+    }
+    for (ResponseState r : responses) {
+      try {
+        Object value = TagValues.scalar(r.tag().tag(), r.publishedValue());
+        if (value != null) servers.get(r.device()).set(r.tag().tag().name(), value);
+      } catch (RuntimeException e) {
+        RuntimeException named = new IllegalStateException("scenario '" + scenario.name() + "': cannot publish tag '" + r.tag().tag().name()
+            + "' of device '" + r.device() + "' at " + clock.elapsed() + ": " + e.getMessage(), e);
         if (failure == null) failure = named;
         else failure.addSuppressed(named);
       }

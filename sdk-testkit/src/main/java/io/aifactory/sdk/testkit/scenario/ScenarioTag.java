@@ -4,6 +4,7 @@ import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.testkit.signal.Signal;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.LongFunction;
 
@@ -14,18 +15,24 @@ import java.util.function.LongFunction;
  *
  * <p>An array tag (e.g. {@code float32[256]}) is driven as a waveform: each update is a frame of the signal
  * sampled at {@link #sampleRateHz()}.
+ *
+ * <p>A scalar numeric tag may also have a {@link Response}: the plant's answer to setpoints that clients write (a
+ * pressure that follows its setpoint through a lag and a dead time). Its value is then the signal, if any, plus the
+ * response's process value.
  */
 public final class ScenarioTag {
   private final Tag tag;
   private final LongFunction<Signal> signal;
   private final double sampleRateHz;
   private final Double initialValue;
+  private final Response response;
 
   private ScenarioTag(Builder b) {
     this.tag = b.tag;
     this.signal = b.signal;
     this.sampleRateHz = b.sampleRateHz;
     this.initialValue = b.initialValue;
+    this.response = b.response;
   }
 
   public static Builder newBuilder() {
@@ -65,9 +72,19 @@ public final class ScenarioTag {
     return initialValue == null ? OptionalDouble.empty() : OptionalDouble.of(initialValue);
   }
 
+  /** Returns how the tag responds to setpoints written by clients, if it does. */
+  public Optional<Response> response() {
+    return Optional.ofNullable(response);
+  }
+
+  /** Returns true if clients' writes are what the tag keeps: it has neither a signal nor a response. */
+  public boolean isSetpoint() {
+    return signal == null && response == null;
+  }
+
   @Override
   public String toString() {
-    return tag.name() + (signal == null ? " (not driven)" : "") + (sampleRateHz > 0 ? " @" + sampleRateHz + " Hz" : "");
+    return tag.name() + (signal == null && response == null ? " (not driven)" : "") + (response != null ? " (responds)" : "") + (sampleRateHz > 0 ? " @" + sampleRateHz + " Hz" : "");
   }
 
   /** Builds a {@link ScenarioTag}; the tag is required, and an array tag needs a sample rate if driven. */
@@ -76,6 +93,7 @@ public final class ScenarioTag {
     private LongFunction<Signal> signal;
     private double sampleRateHz;
     private Double initialValue;
+    private Response response;
 
     private Builder() {}
 
@@ -84,6 +102,7 @@ public final class ScenarioTag {
       signal = t.signal;
       sampleRateHz = t.sampleRateHz;
       initialValue = t.initialValue;
+      response = t.response;
     }
 
     public Builder tag(Tag tag) {
@@ -118,7 +137,16 @@ public final class ScenarioTag {
       return this;
     }
 
-    /** @throws IllegalArgumentException if the tag is missing or a sample rate is missing or misplaced */
+    /** Makes the tag answer setpoints written to other tags of its device; its value adds to the signal, if any. */
+    public Builder response(Response response) {
+      this.response = Objects.requireNonNull(response, "response");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the tag is missing, a sample rate is missing or misplaced, or a response
+     *     is given to a tag that is not a scalar number
+     */
     public ScenarioTag build() {
       if (tag == null) throw new IllegalArgumentException("tag is missing");
       boolean array = tag.dataType().isArray();
@@ -131,7 +159,13 @@ public final class ScenarioTag {
       if (signal != null && (tag.dataType().kind() == DataType.Kind.STRING)) {
         throw new IllegalArgumentException("tag '" + tag.name() + "' is a string: signals drive numbers and booleans only");
       }
-      if (initialValue != null && (signal != null || !tag.dataType().isScalarNumeric() && tag.dataType().kind() != DataType.Kind.BOOL)) {
+      if (response != null && !tag.dataType().isScalarNumeric()) {
+        throw new IllegalArgumentException("tag '" + tag.name() + "' is " + tag.dataType() + ": a response drives scalar numbers only");
+      }
+      if (response != null && response.setpointTags().contains(tag.name())) {
+        throw new IllegalArgumentException("tag '" + tag.name() + "': a response cannot take its own tag as an input");
+      }
+      if (initialValue != null && (signal != null || response != null || !tag.dataType().isScalarNumeric() && tag.dataType().kind() != DataType.Kind.BOOL)) {
         throw new IllegalArgumentException("tag '" + tag.name() + "': an initial value applies to undriven scalar tags only");
       }
       return new ScenarioTag(this);

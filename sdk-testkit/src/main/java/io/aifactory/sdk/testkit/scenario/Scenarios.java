@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Loads scenario files: by name from the class path ({@code spindle-line} is
- * {@code /io/aifactory/sdk/testkit/scenarios/spindle-line.json}), or by file path.
+ * {@code /io/aifactory/sdk/testkit/scenarios/spindle-line.json}; {@code compressed-air} is the closed-loop one), or by
+ * file path.
  *
  * <p>A file looks like this (durations as {@code 250ms}, {@code 2s}, {@code 5m}; every field but the names,
  * kinds and addresses optional):
@@ -42,7 +43,11 @@ import java.util.List;
  * signal of {@code signals}); anomaly kinds: spike, drift, stuck, noiseBurst, dropout; fault kinds:
  * dropConnections, stall, delayReplies, outage. An array tag ({@code float32[256]}) also needs a
  * {@code sampleRate} in Hz: each update is a frame of its signal sampled at that rate. A tag without a signal keeps
- * what clients write to it, starting from its {@code initial} value if given. {@code events} label the timeline
+ * what clients write to it, starting from its {@code initial} value if given: a setpoint. A scalar tag with a
+ * {@code response} answers setpoints (closed loop): its value follows {@code offset + Σ gain × setpoint × signal} of
+ * its {@code inputs} after a {@code deadTime}, through a first-order lag of {@code timeConstant}, plus measurement
+ * {@code noise}; leaving its {@code limits} is recorded as a {@link LimitViolation} (see {@link Response}).
+ * {@code events} label the timeline
  * for tests and data sets ({@link Scenario#activeEvents}). Every mistake is reported
  * as a {@link ConfigurationException} whose message starts with its path, e.g.
  * {@code devices[0].tags[2].signal.kind: unknown signal 'sinus' (expected constant, sine, ...)}.
@@ -51,7 +56,7 @@ public final class Scenarios {
   /** The class path folder of named scenarios. */
   public static final String RESOURCE_FOLDER = "io/aifactory/sdk/testkit/scenarios/";
 
-  private static final List<String> BUILT_IN = List.of("spindle-line");
+  private static final List<String> BUILT_IN = List.of("spindle-line", "compressed-air");
 
   private Scenarios() {}
 

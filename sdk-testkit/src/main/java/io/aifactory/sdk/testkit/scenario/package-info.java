@@ -29,5 +29,14 @@
  * The scenario's events name these moments ({@code spindle3.chip}, {@code spindle2.bearingFault},
  * {@code line-plc.connectionDrop}), so a test can ask {@code plant.scenario().event("spindle2.bearingFault").at()}
  * instead of hard-coding 120 s.
+ *
+ * <h2>The closed-loop scenario: {@code compressed-air}</h2>
+ * A compressed-air system that answers its setpoint, seed 7, on one Modbus PLC {@code compressor-plc} (unit 1), float32
+ * holding registers: {@code demand} (m³/min, at 0), {@code pressure} (bar, at 2), {@code power} (kW, at 4) and
+ * {@code pressureSetpoint} (bar, at 6, starts at 7.5, written by clients). Demand wanders around 10 m³/min and spikes
+ * by 7 to 8 at 70 s, 120 s and 170 s (events {@code demandSpike1..3}). The pressure follows
+ * {@code setpoint − 0.04 × demand} after 1 s of dead time with a 3 s lag and must stay within 6.0–7.8 bar; the power
+ * follows {@code 8 + demand × (3.2 + 0.4 × setpoint)} kW with a 2 s lag. A lower setpoint saves power; too low a one
+ * shows in {@link io.aifactory.sdk.testkit.scenario.ScenarioRunner#violations()} when demand spikes.
  */
 package io.aifactory.sdk.testkit.scenario;

@@ -78,7 +78,7 @@ class ScenariosTest {
 
   @Test
   void shouldNameUnknownFieldsAsPlantConfigDoes() {
-    assertEquals("devices[0].tags[1].sampleRte: unknown field (expected one of address, deadband, initial, name, offset, sampleRate, scale, signal, type, unit)",
+    assertEquals("devices[0].tags[1].sampleRte: unknown field (expected one of address, deadband, initial, name, offset, response, sampleRate, scale, signal, type, unit)",
         error(scenario("{ \"name\": \"x\", \"address\": \"a\", \"type\": \"float32\", \"sampleRte\": 5 }")));
   }
 
@@ -136,7 +136,7 @@ class ScenariosTest {
   @Test
   void shouldSayWhichScenariosExistWhenANameIsUnknown() {
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> Scenarios.load("spindle-lin", MEMORY));
-    assertTrue(e.getMessage().startsWith("unknown scenario 'spindle-lin' (built-in: spindle-line;"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unknown scenario 'spindle-lin' (built-in: spindle-line, compressed-air;"), e.getMessage());
     ConfigurationException missing = assertThrows(ConfigurationException.class, () -> Scenarios.load("no/such/plant.json", MEMORY));
     assertEquals("scenario file not found: no/such/plant.json", missing.getMessage());
   }

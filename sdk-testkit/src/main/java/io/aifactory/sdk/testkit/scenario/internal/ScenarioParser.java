@@ -8,7 +8,9 @@ import io.aifactory.sdk.core.DeviceOptions;
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.core.config.ConfigNode;
 import io.aifactory.sdk.core.config.PlantConfig;
+import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.testkit.scenario.Fault;
+import io.aifactory.sdk.testkit.scenario.Response;
 import io.aifactory.sdk.testkit.scenario.Scenario;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
 import io.aifactory.sdk.testkit.scenario.ScenarioEvent;
@@ -50,7 +52,8 @@ public final class ScenarioParser {
 
   private static final String[] ROOT_FIELDS = {"name", "description", "seed", "tick", "signals", "devices", "events"};
   private static final String[] DEVICE_FIELDS = {"name", "kind", "options", "tags", "faults"};
-  private static final String[] TAG_EXTRA_FIELDS = {"signal", "sampleRate", "initial"};
+  private static final String[] TAG_EXTRA_FIELDS = {"signal", "sampleRate", "initial", "response"};
+  private static final String[] RESPONSE_FIELDS = {"inputs", "offset", "timeConstant", "deadTime", "noise", "limits", "initial"};
   private static final String SIGNAL_KINDS = "constant, sine, ramp, square, step, randomWalk, noise, csv, sum, product, scale, ref";
   private static final String ANOMALY_KINDS = "spike, drift, stuck, noiseBurst, dropout";
   private static final String FAULT_KINDS = "dropConnections, stall, delayReplies, outage";
@@ -134,11 +137,22 @@ public final class ScenarioParser {
     options.forEach(b::option);
     DeviceDriver addressChecker = new AddressChecker(factory);
     Map<String, String> seen = new HashMap<>();
-    for (ConfigNode t : node.optionalArray("tags")) {
+    Map<String, ScenarioTag> tags = new LinkedHashMap<>();
+    List<ConfigNode> tagNodes = node.optionalArray("tags");
+    for (ConfigNode t : tagNodes) {
       ScenarioTag tag = tag(t, name, addressChecker);
       String previous = seen.putIfAbsent(tag.tag().name(), t.path());
       if (previous != null) throw t.error("name", "duplicate tag name '" + tag.tag().name() + "' (first at " + previous + ")");
+      tags.put(tag.tag().name(), tag);
       b.addTag(tag);
+    }
+    // Responses read setpoints of their own device; checked once every tag of the device is known.
+    for (ConfigNode t : tagNodes) {
+      if (!t.has("response")) continue;
+      List<ConfigNode> inputs = t.object("response").array("inputs");
+      for (ConfigNode in : inputs) {
+        if (in.has("tag")) checkSetpoint(in, in.text("tag"), name, tags);
+      }
     }
     for (ConfigNode f : node.optionalArray("faults")) b.addFault(fault(f));
     return b.build();
@@ -154,10 +168,69 @@ public final class ScenarioParser {
       b.sampleRateHz(rate);
     }
     if (node.has("initial")) b.initialValue(node.number("initial"));
+    if (node.has("response")) b.response(response(node.object("response"), deviceName + "/" + tag.name()));
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw node.error("", e.getMessage(), e);
+    }
+  }
+
+  private Response response(ConfigNode node, String stream) {
+    node.checkFields(RESPONSE_FIELDS);
+    Response.Builder b = Response.newBuilder();
+    List<ConfigNode> inputs = node.array("inputs");
+    if (inputs.isEmpty()) throw node.error("inputs", "expected at least one input ({\"tag\": setpoint, \"signal\": {...}, \"gain\": k}), found none");
+    for (int i = 0; i < inputs.size(); i++) {
+      ConfigNode in = inputs.get(i);
+      in.checkFields("tag", "signal", "gain");
+      if (!in.has("tag") && !in.has("signal")) throw in.error("", "expected a tag (a setpoint of this device), a signal, or both");
+      double gain = in.number("gain", 1);
+      if (!Double.isFinite(gain)) throw in.error("gain", "expected a finite number, found " + gain);
+      String tag = in.has("tag") ? in.text("tag") : null;
+      LongFunction<Signal> signal = in.has("signal") ? signal(in.object("signal"), stream + "#response.input" + i) : null;
+      b.input(signal == null ? Response.Input.ofTag(tag, gain) : Response.Input.of(tag, signal, gain));
+    }
+    b.offset(finite(node, "offset", 0));
+    b.timeConstant(node.duration("timeConstant", Duration.ZERO));
+    b.deadTime(node.duration("deadTime", Duration.ZERO));
+    double noise = finite(node, "noise", 0);
+    if (noise < 0) throw node.error("noise", "expected a standard deviation >= 0, found " + noise);
+    b.noise(noise);
+    if (node.has("limits")) {
+      ConfigNode limits = node.object("limits").checkFields("min", "max");
+      if (!limits.has("min") && !limits.has("max")) throw node.error("limits", "expected min, max or both");
+      double min = limits.number("min", Double.NEGATIVE_INFINITY);
+      double max = limits.number("max", Double.POSITIVE_INFINITY);
+      if (!(min < max)) throw node.error("limits", "expected min < max, found min " + min + " and max " + max);
+      b.limits(min, max);
+    }
+    if (node.has("initial")) b.initial(finite(node, "initial", 0));
+    return b.build();
+  }
+
+  private static double finite(ConfigNode node, String field, double defaultValue) {
+    double v = node.number(field, defaultValue);
+    if (!Double.isFinite(v)) throw node.error(field, "expected a finite number, found " + v);
+    return v;
+  }
+
+  /** A response input's tag must be a setpoint of the same device: a scalar that clients write and nothing drives. */
+  private static void checkSetpoint(ConfigNode input, String name, String deviceName, Map<String, ScenarioTag> tags) {
+    ScenarioTag t = tags.get(name);
+    if (t == null) {
+      List<String> setpoints = new ArrayList<>();
+      tags.values().stream().filter(ScenarioTag::isSetpoint).forEach(x -> setpoints.add(x.tag().name()));
+      throw input.error("tag", "no tag '" + name + "' on device '" + deviceName + "' (its setpoints, tags without signal or response: "
+          + (setpoints.isEmpty() ? "none" : String.join(", ", setpoints)) + ")");
+    }
+    if (!t.isSetpoint()) {
+      throw input.error("tag", "tag '" + name + "' is driven by " + (t.isDriven() ? "a signal" : "a response")
+          + "; a response input reads a setpoint (a tag without signal or response, which clients write); for a driven quantity use its signal");
+    }
+    DataType type = t.tag().dataType();
+    if (!type.isScalarNumeric() && type.kind() != DataType.Kind.BOOL) {
+      throw input.error("tag", "tag '" + name + "' is " + type + ": a response input reads a scalar number or boolean");
     }
   }
 

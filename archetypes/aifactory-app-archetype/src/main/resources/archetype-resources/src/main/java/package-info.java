@@ -1,0 +1,2 @@
+/** An AI Factory SDK application: a JSON-configured pipeline from a Modbus PLC through an ONNX model to an alarm. */
+package ${package};
