@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.ToDoubleFunction;
@@ -42,7 +44,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running application built from one JSON file: devices, models, recorders, write guards and pipelines.
+ * A running application built from one JSON file: devices, models, recorders, write guards, sinks and pipelines.
  *
  * <pre>{@code
  * try (AifactoryApp app = AifactoryApp.start(Path.of("line1.json"))) {
@@ -58,20 +60,26 @@ import org.slf4j.LoggerFactory;
  * its path in the file, e.g. {@code pipelines[0].actions[1].guard: no guard 'feed9' (guards: feed1, feed2)}; an
  * unknown field is a mistake, not ignored. The format is documented in {@code docs/pipelines.md}.
  *
- * <p>Things are opened in the order devices, models, recorders, guards, pipelines, and closed in reverse: the
- * pipelines stop first, the recorders last, so every record already accepted is written.
+ * <p>Things are opened in the order models, recorders, devices, guards, sinks, pipelines. They close with the pipelines
+ * first and the recorders last, so that everything that feeds a recorder or a sink stops before it: pipelines (which
+ * score what is pending and hand the results to their actions), guards, then each sink after its own sample
+ * subscriptions (a sink's store-and-forward buffer keeps what it accepted but did not send), devices, recorders and
+ * models.
+ * Sinks ({@link Sink}, opened by a {@link SinkProvider} found by type) are documented in {@code docs/pipelines.md}.
  */
 public final class AifactoryApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AifactoryApp.class);
-  private static final String[] TOP_LEVEL = {"devices", "models", "recorders", "guards", "pipelines"};
+  private static final String[] TOP_LEVEL = {"devices", "models", "recorders", "guards", "sinks", "pipelines"};
 
   private final Map<String, DeviceConfig> deviceConfigs = new LinkedHashMap<>();
   private final Map<String, Device> devices = new LinkedHashMap<>();
   private final Map<String, Model> models = new LinkedHashMap<>();
   private final Map<String, Recorder> recorders = new LinkedHashMap<>();
   private final Map<String, WriteGuard> guards = new LinkedHashMap<>();
+  private final Map<String, Sink> sinks = new LinkedHashMap<>();
   private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
   private final Map<String, List<ThresholdAlarm>> alarms = new LinkedHashMap<>();
+  private final Map<WriteGuard, List<Sink>> guardSinks = new java.util.IdentityHashMap<>();
   private final List<AlarmListener> alarmListeners = new CopyOnWriteArrayList<>();
   private final List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse order
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -135,9 +143,23 @@ public final class AifactoryApp implements AutoCloseable {
         recordSamples(recorders.get(node.text("name")), samples);
       }
     }
+    // Sinks open after the guards (a Sparkplug sink writes through them) but close after them (a guard's last
+    // decisions reach the sinks): they go into the close list where the guards begin.
+    int sinkSlot = opened.size();
     for (ConfigNode node : root.optionalArray("guards")) {
       String name = unique(node, guards);
       guards.put(name, guard(node));
+    }
+    Context context = new Context(base);
+    for (ConfigNode node : root.optionalArray("sinks")) {
+      String name = unique(node, sinks);
+      Sink sink = openSink(node, context);
+      opened.add(sinkSlot++, sink);
+      sinks.put(name, sink);
+      for (ConfigNode samples : node.optionalArray("samples")) {
+        // After the sink in the list, so closed before it: no sample arrives at a closed sink.
+        opened.add(sinkSlot++, sinkSamples(sink, samples));
+      }
     }
     for (ConfigNode node : root.optionalArray("pipelines")) {
       String name = unique(node, pipelines);
@@ -155,8 +177,8 @@ public final class AifactoryApp implements AutoCloseable {
     for (Pipeline p : pipelines.values()) {
       p.start();
     }
-    LOG.info("app started: {} device(s), {} model(s), {} pipeline(s), {} guard(s), {} recorder(s)", devices.size(),
-        models.size(), pipelines.size(), guards.size(), recorders.size());
+    LOG.info("app started: {} device(s), {} model(s), {} pipeline(s), {} guard(s), {} recorder(s), {} sink(s)",
+        devices.size(), models.size(), pipelines.size(), guards.size(), recorders.size(), sinks.size());
   }
 
   // ------------------------------------------------------------------------------------------- parts
@@ -197,6 +219,33 @@ public final class AifactoryApp implements AutoCloseable {
         batch -> recorder.recordSamples(deviceName, batch));
     // Closed before the recorder (opened after it), so no sample arrives at a closed recorder.
     keep(s);
+  }
+
+  private static Sink openSink(ConfigNode node, AppContext context) {
+    String type = node.text("type");
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    TreeSet<String> installed = new TreeSet<>();
+    for (SinkProvider provider : ServiceLoader.load(SinkProvider.class,
+        loader != null ? loader : AifactoryApp.class.getClassLoader())) {
+      if (provider.type().equals(type)) {
+        Sink sink = provider.open(node, context);
+        LOG.info("sink '{}' ({}) open: {}", node.text("name"), type, sink);
+        return sink;
+      }
+      installed.add(provider.type());
+    }
+    throw node.error("type", "no sink provider for type '" + type + "' (installed types: " + installed
+        + "; add aifactory-sdk-kafka for kafka, aifactory-sdk-sparkplug for sparkplug)");
+  }
+
+  private Subscription sinkSamples(Sink sink, ConfigNode node) {
+    node.checkFields("device", "tags", "every", "publishAs");
+    String deviceName = node.text("device");
+    Device device = device(node, "device");
+    List<Tag> tags = tags(node, "tags", deviceName);
+    Duration every = node.duration("every", Duration.ofSeconds(1));
+    String source = node.text("publishAs", deviceName);
+    return device.subscribe(tags, SubscriptionOptions.every(every), batch -> sink.onSamples(source, batch));
   }
 
   private WriteGuard guard(ConfigNode node) {
@@ -253,7 +302,7 @@ public final class AifactoryApp implements AutoCloseable {
 
   private Pipeline pipeline(ConfigNode node, List<PipelineAction> extraActions) {
     node.checkFields("name", "poll", "window", "model", "machines", "actions", "backPressure", "recorder",
-        "metricsInterval");
+        "metricsInterval", "sinks");
     String name = node.text("name");
     Pipeline.Builder b = Pipeline.newBuilder().name(name);
     try {
@@ -295,9 +344,22 @@ public final class AifactoryApp implements AutoCloseable {
       if (recorder != null) {
         b.action(recorder::onResult); // a method reference: the pipeline must not close the shared recorder
       }
+      List<Sink> toSinks = new ArrayList<>();
+      if (node.has("sinks")) {
+        List<ConfigNode> items = node.array("sinks");
+        List<String> names = node.strings("sinks");
+        for (int i = 0; i < names.size(); i++) {
+          Sink sink = sinks.get(names.get(i));
+          if (sink == null) {
+            throw items.get(i).error("", "no sink '" + names.get(i) + "' (sinks: " + sinks.keySet() + ")");
+          }
+          toSinks.add(sink);
+          b.action(sink::onResult); // a method reference: the pipeline must not close the shared sink
+        }
+      }
       Map<String, ThresholdAlarm> alarms = new LinkedHashMap<>();
       for (ConfigNode a : node.optionalArray("actions")) {
-        PipelineAction action = action(a, recorder, alarms);
+        PipelineAction action = action(a, recorder, toSinks, alarms);
         if (action instanceof ThresholdAlarm) {
           ThresholdAlarm alarm = (ThresholdAlarm) action;
           if (alarms.putIfAbsent(alarm.name(), alarm) != null) {
@@ -314,7 +376,8 @@ public final class AifactoryApp implements AutoCloseable {
     }
   }
 
-  private PipelineAction action(ConfigNode node, Recorder recorder, Map<String, ThresholdAlarm> alarms) {
+  private PipelineAction action(ConfigNode node, Recorder recorder, List<Sink> toSinks,
+      Map<String, ThresholdAlarm> alarms) {
     String type = node.text("type");
     switch (type) {
       case "alarm": {
@@ -328,6 +391,7 @@ public final class AifactoryApp implements AutoCloseable {
         if (recorder != null) {
           b.listener(recorder);
         }
+        toSinks.forEach(b::listener);
         return b.build();
       }
       case "write": {
@@ -362,6 +426,13 @@ public final class AifactoryApp implements AutoCloseable {
         }
         if (recorder != null) {
           guard.addListener(recorder);
+        }
+        for (Sink sink : toSinks) {
+          // Once per guard and sink, however many pipelines or actions share them: a decision is sent once.
+          if (guardSinks.computeIfAbsent(guard, g -> new ArrayList<>()).stream().noneMatch(s -> s == sink)) {
+            guardSinks.get(guard).add(sink);
+            guard.addListener(sink);
+          }
         }
         return new GuardedWrite(machine, guard, proposal);
       }
@@ -494,6 +565,15 @@ public final class AifactoryApp implements AutoCloseable {
     return Optional.ofNullable(models.get(name));
   }
 
+  public Optional<Sink> sink(String name) {
+    return Optional.ofNullable(sinks.get(name));
+  }
+
+  /** Returns the sinks by name, in the order of the config; a read-only view. */
+  public Map<String, Sink> sinks() {
+    return Collections.unmodifiableMap(sinks);
+  }
+
   /** Returns the pipelines by name, in the order of the config; a read-only view. */
   public Map<String, Pipeline> pipelines() {
     return Collections.unmodifiableMap(pipelines);
@@ -533,7 +613,10 @@ public final class AifactoryApp implements AutoCloseable {
     }
   }
 
-  /** Closes pipelines, guards, devices, recorders and models, in the reverse of the order they were opened. */
+  /**
+   * Closes pipelines, guards, sinks (each after its subscriptions), the recorders' subscriptions, devices,
+   * recorders and models, in this order.
+   */
   @Override
   public void close() {
     stop();
@@ -545,6 +628,53 @@ public final class AifactoryApp implements AutoCloseable {
       }
     }
     opened.clear();
+  }
+
+  /** What sink providers see of the app: lookups with the app's own errors. */
+  private final class Context implements AppContext {
+    private final Path base;
+
+    Context(Path base) {
+      this.base = base;
+    }
+
+    @Override
+    public Path baseDirectory() {
+      return base;
+    }
+
+    @Override
+    public Device device(ConfigNode node, String field) {
+      return AifactoryApp.this.device(node, field);
+    }
+
+    @Override
+    public List<Tag> tags(ConfigNode node, String field, String device) {
+      return AifactoryApp.this.tags(node, field, device);
+    }
+
+    @Override
+    public List<WriteGuard> guards(ConfigNode node, String field) {
+      if (node.node(field).isText()) {
+        return List.of(named(node, field, guards, "guard"));
+      }
+      List<WriteGuard> out = new ArrayList<>();
+      List<ConfigNode> items = node.array(field);
+      List<String> names = node.strings(field);
+      for (int i = 0; i < names.size(); i++) {
+        WriteGuard g = guards.get(names.get(i));
+        if (g == null) {
+          throw items.get(i).error("", "no guard '" + names.get(i) + "' (guards: " + guards.keySet() + ")");
+        }
+        out.add(g);
+      }
+      return out;
+    }
+
+    @Override
+    public String toString() {
+      return "AppContext{" + base + "}";
+    }
   }
 
   /** Where an app's config comes from, and what code adds to it. */

@@ -371,6 +371,9 @@ public final class Pipeline implements AutoCloseable {
       }
       Quality q = batch.quality(i);
       m.present[c] = q.isGood() || acceptUncertain && !q.isBad();
+      if (!m.present[c]) {
+        m.lastMissing = q;
+      }
       m.row[c] = batch.doubleValue(i);
       time = Math.max(time, batch.sourceTimeNanos(i));
     }
@@ -420,12 +423,19 @@ public final class Pipeline implements AutoCloseable {
   private static Quality badQuality(MachineState m, SampleBatch batch) {
     for (int i = 0; i < batch.size(); i++) {
       if (batch.quality(i).isBad() && m.tags.contains(batch.tag(i))) {
-        Quality q = batch.quality(i);
-        return Quality.bad(q.reason(), q.rawStatus(), "input " + batch.tag(i).name() + " missing beyond the window's"
-            + " policy: " + q.detail());
+        return missing(batch.quality(i), "input " + batch.tag(i).name());
       }
     }
+    // The poll that completed the window is fine, but an earlier one in it was not (a single BAD row, such as the
+    // gap marker of a kafka:// partition that moved, invalidates the window only once it fills): say which.
+    if (m.lastMissing != null) {
+      return missing(m.lastMissing, "an input");
+    }
     return Quality.bad(Quality.Reason.STALE_INPUT, "inputs missing beyond the window's policy");
+  }
+
+  private static Quality missing(Quality q, String what) {
+    return Quality.bad(q.reason(), q.rawStatus(), what + " missing beyond the window's policy: " + q.detail());
   }
 
   private static long lastTime(SampleBatch batch) {
@@ -755,6 +765,8 @@ public final class Pipeline implements AutoCloseable {
     // Written by the device's thread only.
     long receivedNanos;
     boolean offered;
+    /** The quality of the machine's last input the window could not take, for the reason of a BAD result. */
+    Quality lastMissing;
     volatile boolean stale;
 
     final AtomicLong rows = new AtomicLong();
