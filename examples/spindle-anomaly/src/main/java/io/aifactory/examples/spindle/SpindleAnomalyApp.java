@@ -13,9 +13,6 @@ import io.aifactory.sdk.core.pipeline.Pipeline;
 import io.aifactory.sdk.diagnostics.DiagnosticsServer;
 import io.aifactory.sdk.opcua.server.OpcUaResultPublisher;
 import io.aifactory.sdk.opcua.server.OpcUaResultServer;
-import io.aifactory.sdk.testkit.scenario.Scenario;
-import io.aifactory.sdk.testkit.scenario.ScenarioRunner;
-import io.aifactory.sdk.testkit.scenario.Scenarios;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,18 +29,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Spindle anomaly detection on a CNC line, as an SDK app: the pipeline, the model, the alarm, the feed-override
  * guards and the recorder are all in {@code spindle-anomaly.json}; this class adds only what is specific to the
- * example: the built-in simulated line, the OPC UA results server, and a summary.
+ * example: the OPC UA results server, a summary, and a socket for the built-in simulated line.
+ *
+ * <p>This class and everything it imports is what would be deployed at a plant; it never imports the SDK's testkit.
+ * The simulated line is plugged in from the test sources by {@code SpindleAnomalyDemo} (a {@link PlantSimulator}),
+ * which {@code spindle-anomaly-demo.jar} starts.
  *
  * <pre>
- * java -jar spindle-anomaly.jar                       # the built-in simulated line, sped up 12 times
+ * java -jar spindle-anomaly-demo.jar                                     # the built-in simulated line, 12x
  * java -jar spindle-anomaly.jar --uri modbus+tcp://10.0.0.5:502?unit=1   # a real PLC with the same registers
  * java -jar spindle-anomaly.jar --config my-line.json --duration 0       # your plant, until Ctrl-C
- * java -jar spindle-anomaly.jar --ui --duration 0                        # and watch it live in a browser
+ * java -jar spindle-anomaly.jar --uri ... --ui --duration 0              # and watch it live in a browser
  * </pre>
  */
 public final class SpindleAnomalyApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SpindleAnomalyApp.class);
-  /** A device whose URI has this host is served by the built-in simulator. */
+  /** A device whose URI has this host is served by the built-in simulator (in the demo jar only). */
   static final String SIMULATOR_HOST = "simulator";
   static final String PIPELINE = "spindles";
 
@@ -54,26 +55,56 @@ public final class SpindleAnomalyApp implements AutoCloseable {
   /** Per guard: decisions that changed (or in shadow mode would have changed) the feed override. */
   private final Map<String, AtomicLong> feedChanges = new ConcurrentHashMap<>();
   private final long startNanos = System.nanoTime();
-  private ScenarioRunner simulator;
+  /** The demo's simulated line, or null in production; simulating: it serves a device of the config. */
+  private final PlantSimulator simulator;
+  private boolean simulating;
   private OpcUaResultServer results;
   private DiagnosticsServer diagnostics;
   private AifactoryApp app;
 
-  private SpindleAnomalyApp(Settings settings) {
+  /**
+   * A plant that runs inside the app's JVM and serves the devices whose URI host is {@value #SIMULATOR_HOST}. The
+   * production app has none; the demo (test sources, where the SDK's testkit is) passes the simulated line. The app
+   * closes it last.
+   */
+  interface PlantSimulator extends AutoCloseable {
+    /** Starts serving the named device of the config and returns the URI to reach it. */
+    URI serve(String deviceName);
+
+    /** Returns the time on the simulated plant's own clock. */
+    Duration elapsed();
+  }
+
+  private SpindleAnomalyApp(Settings settings, PlantSimulator simulator) {
     this.settings = settings;
+    this.simulator = simulator;
   }
 
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.fromArgs(args);
-    try (SpindleAnomalyApp example = start(settings)) {
+    try {
+      run(Settings.fromArgs(args), null);
+    } catch (IllegalArgumentException e) {
+      // A wrong option or URI is the user's to fix: say what, without a stack trace.
+      System.err.println("spindle-anomaly: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Runs the app for the configured duration (or until Ctrl-C) and prints the summary. */
+  static void run(Settings settings, PlantSimulator simulator) throws InterruptedException {
+    try (SpindleAnomalyApp example = start(settings, simulator)) {
       Runtime.getRuntime().addShutdownHook(new Thread(example.app::stop, "spindle-anomaly-shutdown"));
       example.app.awaitStop(settings.duration);
       System.out.println(example.summary());
     }
   }
 
-  static SpindleAnomalyApp start(Settings settings) {
-    SpindleAnomalyApp example = new SpindleAnomalyApp(settings);
+  /** Starts the app; {@code simulator} (may be null) serves the devices whose URI host is {@code simulator}. */
+  static SpindleAnomalyApp start(Settings settings, PlantSimulator simulator) {
+    SpindleAnomalyApp example = new SpindleAnomalyApp(settings, simulator);
+    if (simulator != null) {
+      example.keep(simulator);
+    }
     try {
       example.startAll();
       return example;
@@ -93,7 +124,14 @@ public final class SpindleAnomalyApp implements AutoCloseable {
       String name = device.text("name");
       URI uri = settings.uri != null ? settings.uri : URI.create(device.text("uri"));
       if (SIMULATOR_HOST.equals(uri.getHost())) {
-        uri = simulate(name);
+        if (simulator == null) {
+          // The simulated line is development tooling and stays out of the jar deployed at a plant.
+          throw new IllegalArgumentException("device '" + name + "' has URI " + uri + ": the built-in simulator is "
+              + "not part of this application; run spindle-anomaly-demo.jar for the simulated line, or give a real "
+              + "PLC with --uri modbus+tcp://HOST:502?unit=1 or in the device's \"uri\" (--config FILE)");
+        }
+        uri = simulator.serve(name);
+        simulating = true;
       }
       builder.deviceUri(name, uri);
     }
@@ -160,18 +198,6 @@ public final class SpindleAnomalyApp implements AutoCloseable {
     }
   }
 
-  private URI simulate(String deviceName) {
-    Scenario scenario = Scenarios.load(settings.scenario);
-    // Only this PLC: the scenario's OPC UA condition monitor would cost a server start for nothing.
-    Scenario plcOnly = scenario.toBuilder().devices(List.of(scenario.device(deviceName).orElseThrow(() ->
-        new IllegalArgumentException("scenario '" + scenario.name() + "' has no device '" + deviceName + "'")))).build();
-    simulator = keep(ScenarioRunner.start(plcOnly));
-    simulator.runInRealTime(settings.speed);
-    LOG.info("simulated plant '{}' running {} times faster than real time; {} is at {}", scenario.name(),
-        settings.speed, deviceName, simulator.uri(deviceName));
-    return simulator.uri(deviceName);
-  }
-
   private void trackScore(MachineResult r) {
     if (r.hasValues()) {
       maxScores.merge(r.machine(), r.value(), Math::max);
@@ -180,7 +206,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   /** Simulation time when simulating (so that times match the scenario's timeline), otherwise time since start. */
   Duration now() {
-    return simulator != null ? simulator.elapsed() : Duration.ofNanos(System.nanoTime() - startNanos);
+    return simulating ? simulator.elapsed() : Duration.ofNanos(System.nanoTime() - startNanos);
   }
 
   AifactoryApp app() {
@@ -194,11 +220,6 @@ public final class SpindleAnomalyApp implements AutoCloseable {
   /** Returns the diagnostics page, or null without --ui. */
   DiagnosticsServer diagnostics() {
     return diagnostics;
-  }
-
-  /** Returns the built-in simulator, or null when the app talks to a real PLC. */
-  ScenarioRunner simulator() {
-    return simulator;
   }
 
   Pipeline pipeline() {
@@ -226,7 +247,7 @@ public final class SpindleAnomalyApp implements AutoCloseable {
       spindles.add(new SpindleSummary(m.name(), m.inferences(), maxScores.getOrDefault(m.name(), Double.NaN), inAlarm,
           writes, feed, m.staleResults()));
     }
-    return new Summary(now(), simulator != null, List.copyOf(alarms), spindles, settings.liveWrites);
+    return new Summary(now(), simulating, List.copyOf(alarms), spindles, settings.liveWrites);
   }
 
   private <T extends AutoCloseable> T keep(T resource) {

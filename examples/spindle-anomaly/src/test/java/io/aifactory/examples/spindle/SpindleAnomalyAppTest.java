@@ -2,6 +2,7 @@ package io.aifactory.examples.spindle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.aifactory.examples.spindle.SpindleAnomalyApp.Alarm;
@@ -44,12 +45,13 @@ class SpindleAnomalyAppTest {
     Settings settings = Settings.fromArgs("--duration", "9s", "--speed", "20", "--results-port", "0", "--live-writes", "--ui",
         "--data", data.toString());
     Summary summary;
-    try (SpindleAnomalyApp example = SpindleAnomalyApp.start(settings)) {
-      Duration faultAt = example.simulator().scenario().event("spindle2.bearingFault").at();
+    SpindleAnomalyDemo line = new SpindleAnomalyDemo(settings);
+    try (SpindleAnomalyApp example = SpindleAnomalyApp.start(settings, line)) {
+      Duration faultAt = line.runner().scenario().event("spindle2.bearingFault").at();
 
       // The PLC stops answering for a while, long before the fault: the polls come back BAD. Had a BAD sample
       // become 0 in the model input (0 rpm, 0 A, 0 °C), every spindle would score in the thousands and alarm.
-      SimulatedServer plc = example.simulator().server("line-plc");
+      SimulatedServer plc = line.runner().server("line-plc");
       plc.stall(true);
       try {
         await(() -> example.pipeline().metrics().total().staleResults() >= 3, Duration.ofSeconds(15),
@@ -86,6 +88,16 @@ class SpindleAnomalyAppTest {
     // The recorder kept the guard's decisions (the training data of the next model) once the app closed.
     assertTrue(recorded(data.resolve("spindle-recordings"), "\"type\":\"decision\"", "\"tag\":\"spindle2.feedOverride\""),
         "no feed-override decision of spindle 2 recorded");
+  }
+
+  /** The production app has no simulated plant: a config that asks for one fails at start and says what to do. */
+  @Test
+  void shouldRefuseTheSimulatorUriWithoutTheDemo(@TempDir Path data) {
+    Settings settings = Settings.fromArgs("--results-port", "0", "--data", data.toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SpindleAnomalyApp.start(settings, null).close());
+    assertTrue(e.getMessage().contains("device 'line-plc'") && e.getMessage().contains("spindle-anomaly-demo.jar"),
+        e.getMessage());
   }
 
   /** Reads the published results as a SCADA client would, over an encrypted session trusted both ways. */
