@@ -51,7 +51,7 @@ public final class Scenarios {
   /** The class path folder of named scenarios. */
   public static final String RESOURCE_FOLDER = "io/aifactory/sdk/testkit/scenarios/";
 
-  private static final List<String> BUILT_IN = List.of("spindle-line");
+  private static final List<String> BUILT_IN = List.of("spindle-line", "extrusion-line");
 
   private Scenarios() {}
 
