@@ -56,7 +56,7 @@ public final class Scenarios {
   /** The class path folder of named scenarios. */
   public static final String RESOURCE_FOLDER = "io/aifactory/sdk/testkit/scenarios/";
 
-  private static final List<String> BUILT_IN = List.of("spindle-line", "compressed-air");
+  private static final List<String> BUILT_IN = List.of("spindle-line", "compressed-air", "extrusion-line");
 
   private Scenarios() {}
 

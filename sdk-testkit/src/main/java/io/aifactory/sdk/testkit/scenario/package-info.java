@@ -38,5 +38,18 @@
  * {@code setpoint − 0.04 × demand} after 1 s of dead time with a 3 s lag and must stay within 6.0–7.8 bar; the power
  * follows {@code 8 + demand × (3.2 + 0.4 × setpoint)} kW with a 2 s lag. A lower setpoint saves power; too low a one
  * shows in {@link io.aifactory.sdk.testkit.scenario.ScenarioRunner#violations()} when demand spikes.
+ *
+ * <h2>A process-quality scenario: {@code extrusion-line}</h2>
+ * A polyethylene extrusion line, seed 7, for soft sensors (a model that predicts what only the lab measures).
+ * Device {@code line} (opcua): {@code line1.meltTemperature} (°C, {@code ns=2;s=Line1.MeltTemperature}),
+ * {@code line1.screwSpeed} (rpm, {@code .ScrewSpeed}), {@code line1.meltPressure} (bar, {@code .MeltPressure}), all
+ * float32, and {@code line1.recipe} (uint16, {@code .Recipe}): 1 (PE100 pipe) until 2 h, then 2 (LLDPE film). The
+ * process values wander around each recipe's setpoints; the true melt flow index (g/10min) is a different linear
+ * function of them for each recipe, served as {@code simulation.trueMeltFlowIndex}
+ * ({@code ns=2;s=Simulation.TrueMeltFlowIndex}, float64) for a simulated lab and for tests only. From 3 h 30 min the
+ * melt temperature <em>sensor</em> drifts up by 4 °C per hour while the melt itself does not. Device {@code hmi}
+ * (modbus, unit 1): holding registers for a predicted value ({@code line1.predictedMeltFlowIndex}, float32 at 0) and
+ * the recipe of the model that made it ({@code line1.predictionRecipe}, uint16 at 2), not driven. Events:
+ * {@code line.productChange} (2 h), {@code line.meltSensorDrift} (3 h 30 min).
  */
 package io.aifactory.sdk.testkit.scenario;

@@ -136,7 +136,7 @@ class ScenariosTest {
   @Test
   void shouldSayWhichScenariosExistWhenANameIsUnknown() {
     ConfigurationException e = assertThrows(ConfigurationException.class, () -> Scenarios.load("spindle-lin", MEMORY));
-    assertTrue(e.getMessage().startsWith("unknown scenario 'spindle-lin' (built-in: spindle-line, compressed-air;"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("unknown scenario 'spindle-lin' (built-in: spindle-line, compressed-air, extrusion-line;"), e.getMessage());
     ConfigurationException missing = assertThrows(ConfigurationException.class, () -> Scenarios.load("no/such/plant.json", MEMORY));
     assertEquals("scenario file not found: no/such/plant.json", missing.getMessage());
   }
