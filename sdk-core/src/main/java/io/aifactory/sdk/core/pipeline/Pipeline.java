@@ -318,7 +318,9 @@ public final class Pipeline implements AutoCloseable {
       }
       m.receivedNanos = received;
       try {
-        appendRow(m, batch); // may call onReady on this thread
+        if (!appendRow(m, batch)) { // may call onReady on this thread
+          continue;
+        }
       } catch (RuntimeException e) {
         LOG.warn("pipeline '{}' machine '{}': could not append a row: {}", name, m.name, e.toString());
         continue;
@@ -353,7 +355,8 @@ public final class Pipeline implements AutoCloseable {
    * machine picks its own samples by position instead of every window scanning the whole poll (N machines would
    * cost N * N lookups per poll); a batch of another layout goes through the window's lookup by tag name.
    */
-  private void appendRow(MachineState m, SampleBatch batch) {
+  /** Returns false, appending nothing, until every column has had a first sample (GOOD or BAD) at start-up. */
+  private boolean appendRow(MachineState m, SampleBatch batch) {
     int[] positions = m.positions;
     long time = Long.MIN_VALUE;
     boolean sameLayout = true;
@@ -376,8 +379,19 @@ public final class Pipeline implements AutoCloseable {
       }
       m.row[c] = batch.doubleValue(i);
       time = Math.max(time, batch.sourceTimeNanos(i));
+      if (!m.seen[c]) {
+        m.seen[c] = true;
+        m.unseen--;
+      }
+    }
+    if (m.unseen > 0) {
+      // A subscription's first values may come in several notifications (OPC UA): a row before every column has
+      // been heard of would be a missing value that never went missing. A device that is down from the start still
+      // delivers BAD rows, so it is reported, not waited for.
+      return false;
     }
     m.window.append(time > 0 ? time : batch.receiveTimeNanos(), m.row, m.present);
+    return true;
   }
 
   private static int indexOf(SampleBatch batch, Tag tag) {
@@ -762,6 +776,9 @@ public final class Pipeline implements AutoCloseable {
     int[] positions;
     final double[] row;
     final boolean[] present;
+    /** Which columns have had a first sample, and how many have not; until then no row is appended. */
+    final boolean[] seen;
+    int unseen;
     // Written by the device's thread only.
     long receivedNanos;
     boolean offered;
@@ -786,6 +803,8 @@ public final class Pipeline implements AutoCloseable {
       this.bound = bound;
       this.row = new double[tags.size()];
       this.present = new boolean[tags.size()];
+      this.seen = new boolean[tags.size()];
+      this.unseen = tags.size();
     }
 
   }

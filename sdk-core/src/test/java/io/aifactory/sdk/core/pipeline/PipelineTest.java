@@ -180,6 +180,22 @@ class PipelineTest {
   }
 
   @Test
+  void shouldStartAppendingOnlyOnceEveryTagHasBeenHeardOf() throws Exception {
+    ManualDevice device = new ManualDevice();
+    BlockingQueue<MachineResult> results = new LinkedBlockingQueue<>();
+    try (Pipeline p = pipeline(device, new LastRowSum(), results, "m1").windowRows(2).build()) {
+      p.start();
+      device.pollOnly(0, 1); // a subscription's first values in two notifications, as OPC UA sends them
+      device.pollOnly(1, 2);
+      assertEquals(1, p.metrics().total().rows(), "no row before m1.b was first heard of");
+      device.pollOnly(0, 3);
+      MachineResult r = next(results);
+      assertTrue(r.isGood(), "never a BAD result for a value that was simply not sent yet: " + r);
+      assertEquals(3 + 2, r.value(), 1e-6);
+    }
+  }
+
+  @Test
   void shouldReportAModelFailureAndKeepRunning() throws Exception {
     ManualDevice device = new ManualDevice();
     LastRowSum model = new LastRowSum();
