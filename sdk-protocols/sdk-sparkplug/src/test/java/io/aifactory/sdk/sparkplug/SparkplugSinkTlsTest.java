@@ -71,6 +71,13 @@ class SparkplugSinkTlsTest {
   @TempDir
   Path dir;
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+
+  /** A copy of what was logged so far: other threads keep logging, and the appender adds under its own lock. */
+  private List<ILoggingEvent> captured() {
+    synchronized (logs) {
+      return new java.util.ArrayList<>(logs.list);
+    }
+  }
   private final Map<String, Level> levels = new java.util.HashMap<>();
 
   @BeforeAll
@@ -152,7 +159,7 @@ class SparkplugSinkTlsTest {
 
   private void assertNoSecretLogged() {
     List<String> lines = new ArrayList<>();
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : captured()) {
       lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
           : ThrowableProxyUtil.asString(e.getThrowableProxy())));
     }
@@ -226,7 +233,7 @@ class SparkplugSinkTlsTest {
       assertEquals(0.25, ddata.payload.getMetrics().get(0).getValue());
       assertFalse(sink.toString().contains(PASSWORD), sink.toString());
     }
-    assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("online at")),
+    assertTrue(captured().stream().anyMatch(e -> e.getFormattedMessage().contains("online at")),
         "the node's own lines were captured");
     assertNoSecretLogged();
   }
@@ -245,7 +252,7 @@ class SparkplugSinkTlsTest {
       assertTrue(REFUSED.get() >= refusedBefore + 2, "the broker refused the node, and it tried again");
     }
     assertNoSecretLogged();
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : captured()) {
       assertFalse(e.getFormattedMessage().contains(wrong), e.getFormattedMessage());
     }
   }
