@@ -8,17 +8,24 @@ import java.util.Locale;
  * for seconds one after the other (so that a burst of load lands on one path only), it alternates the paths
  * in short rounds and reports the median of each path's rounds as a ratio to the floor.
  *
- * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.InterleavedRatios}.
+ * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.InterleavedRatios [rounds]
+ * [roundMillis] [MLP,PCA] [results.json]}; with a path, the medians are also written there as JSON for
+ * {@code benchmarks/render.py}.
  */
 public final class InterleavedRatios {
-  private static final String[] PATHS = {"ortDirectFloor", "sdkBinding", "sdkRun", "ortFloatArrays"};
+  private static final String[] PATHS = {"ortDirectFloor", "sdkBinding", "sdkRun", "sdkWindowView", "ortDirectBuffers",
+      "ortFloatArrays", "djlPredictor", "djlPredictorReusedInput"};
 
   private InterleavedRatios() {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    long roundNanos = 100_000_000L;
-    for (BenchmarkModels model : BenchmarkModels.values()) {
+    long roundNanos = (args.length > 1 ? Long.parseLong(args[1]) : 100) * 1_000_000L;
+    BenchmarkModels[] models = args.length > 2
+        ? Arrays.stream(args[2].split(",")).map(BenchmarkModels::valueOf).toArray(BenchmarkModels[]::new)
+        : BenchmarkModels.values();
+    java.util.List<String> json = new java.util.ArrayList<>();
+    for (BenchmarkModels model : models) {
       for (int batch : new int[] {1, 64}) {
         InferenceBenchmark b = new InferenceBenchmark();
         b.model = model;
@@ -41,11 +48,19 @@ public final class InterleavedRatios {
             double m = median(perCall[p]);
             line.append(String.format(Locale.ROOT, " | %s %8.1f us = %.2fx", PATHS[p], m / 1000, m / floor));
           }
+          for (int p = 0; p < PATHS.length; p++) {
+            json.add(String.format(Locale.ROOT, "  {\"model\": \"%s\", \"batch\": %d, \"path\": \"%s\", \"rounds\": %d,"
+                + " \"medianMicros\": %.3f, \"ratioToFloor\": %.3f}", model, batch, PATHS[p], rounds,
+                median(perCall[p]) / 1000, median(perCall[p]) / floor));
+          }
           System.out.println(line);
         } finally {
           b.tearDown();
         }
       }
+    }
+    if (args.length > 3) {
+      java.nio.file.Files.writeString(java.nio.file.Path.of(args[3]), "[\n" + String.join(",\n", json) + "\n]\n");
     }
   }
 
@@ -60,7 +75,11 @@ public final class InterleavedRatios {
         case 0: sink += b.ortDirectFloor(); break;
         case 1: sink += b.sdkBinding(); break;
         case 2: sink += b.sdkRun(); break;
-        default: sink += b.ortFloatArrays()[0][0]; break;
+        case 3: sink += b.sdkWindowView(); break;
+        case 4: sink += b.ortDirectBuffers(); break;
+        case 5: sink += b.ortFloatArrays()[0][0]; break;
+        case 6: sink += b.djlPredictor(); break;
+        default: sink += b.djlPredictorReusedInput(); break;
       }
       calls++;
       now = System.nanoTime();

@@ -25,6 +25,8 @@ import io.aifactory.sdk.testkit.modbus.ModbusSimulator;
 import io.aifactory.sdk.testkit.onnx.OnnxModels;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,8 +66,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * each run is a line of the table.
  *
  * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.PipelineLatency [scale]
- * [machines]}: {@code scale} multiplies the phase lengths (1 by default: 6 s at 10/s, 4 s at 100/s and 1000/s, after
- * 10 s of warm-up), {@code machines} is the number of machines on the PLC (1 by default), all read by one poll.
+ * [machines] [results.json]}: {@code scale} multiplies the phase lengths (1 by default: 6 s at 10/s, 4 s at 100/s and
+ * 1000/s, after 10 s of warm-up), {@code machines} is the number of machines on the PLC (1 by default), all read by one
+ * poll; with a third argument every line of the table is also written to that file as JSON, for
+ * {@code benchmarks/render.py}.
  */
 public final class PipelineLatency {
   private static final int ROWS = LineData.ROWS;
@@ -80,6 +84,7 @@ public final class PipelineLatency {
   private final List<List<Tag>> tags = new ArrayList<>();
   private final List<Tag> allTags = new ArrayList<>();
   private final List<WriteGuard> guards = new ArrayList<>();
+  private final List<Result> results = new ArrayList<>();
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final com.sun.management.ThreadMXBean threads =
@@ -131,12 +136,36 @@ public final class PipelineLatency {
   public static void main(String[] args) throws Exception {
     double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1;
     int machines = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    Path json = args.length > 2 ? Path.of(args[2]) : null;
     PipelineLatency bench = new PipelineLatency(machines);
     try {
       bench.run(scale);
     } finally {
       bench.close();
     }
+    if (json != null) {
+      Files.writeString(json, bench.json());
+    }
+  }
+
+  /** Returns the phases as a JSON array, one object per line of the table; times in microseconds. */
+  private String json() {
+    StringBuilder b = new StringBuilder("[\n");
+    for (int i = 0; i < results.size(); i++) {
+      Result r = results.get(i);
+      double rows = Math.max(1, r.rows);
+      b.append(String.format(Locale.ROOT, "  {\"ratePerSecond\": %d, \"path\": \"%s\", \"machines\": %d, \"rowsPerSecond\": %.1f,"
+          + " \"p50Micros\": %s, \"p99Micros\": %s, \"maxMicros\": %s, \"cpuMicrosPerRow\": %.1f, \"heapBytesPerRow\": %.0f,"
+          + " \"pollOverruns\": %s, \"guardDecisions\": %d, \"loadAverage\": %.2f}%s%n",
+          r.rate, r.path, machines, r.rows / (r.nanos / 1e9), micros(r.p50), micros(r.p99), micros(r.max),
+          r.cpuNanos / 1e3 / rows, r.allocated / rows, r.overruns < 0 ? "null" : Long.toString(r.overruns),
+          r.decisions, r.load, i == results.size() - 1 ? "" : ","));
+    }
+    return b.append("]\n").toString();
+  }
+
+  private static String micros(long nanos) {
+    return nanos < 0 ? "null" : String.format(Locale.ROOT, "%.1f", nanos / 1e3);
   }
 
   private void run(double scale) throws Exception {
@@ -167,6 +196,7 @@ public final class PipelineLatency {
   /** One phase's figures. */
   private static final class Result {
     String path;
+    long rate;
     long rows;
     long nanos;
     long cpuNanos;
@@ -182,6 +212,8 @@ public final class PipelineLatency {
   }
 
   private void print(Duration interval, Result r) {
+    r.rate = 1000 / interval.toMillis();
+    results.add(r);
     String lat = r.p50 < 0 ? String.format(Locale.ROOT, "%8s %8s %8s", "-", "-", "-")
         : String.format(Locale.ROOT, "%8.0f %8.0f %8.0f", r.p50 / 1e3, r.p99 / 1e3, r.max / 1e3);
     System.out.printf(Locale.ROOT, "%5d/s       %-10s %7.0f %s %11.1f %11.0f %9s %16d %5.2f%n",

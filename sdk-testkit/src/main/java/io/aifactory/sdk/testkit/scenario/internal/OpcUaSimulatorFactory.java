@@ -12,9 +12,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import org.eclipse.milo.opcua.stack.core.security.SecurityPolicy;
 
 /**
  * Kind {@code opcua}: an {@link OpcUaSimulator} serving the device's tags (NodeIds in namespace 2). Options:
@@ -24,7 +27,7 @@ import java.util.Map;
  * (default 127.0.0.1; another address adds this machine's host name to the endpoint URLs and certificate).
  */
 public final class OpcUaSimulatorFactory implements SimulatorFactory {
-  private static final String OPTIONS = "anonymous, bindAddress, password, pkiDir, securityNone, trustAllClients, username";
+  private static final String OPTIONS = "anonymous, bindAddress, password, pkiDir, securityNone, securityPolicies, trustAllClients, username";
 
   @Override
   public String kind() {
@@ -49,6 +52,9 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
         case "anonymous":
         case "trustAllClients":
           bool(e.getKey(), e.getValue());
+          break;
+        case "securityPolicies":
+          policies(e.getValue());
           break;
         case "pkiDir":
         case "bindAddress":
@@ -77,6 +83,7 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
         .securityNone(bool("securityNone", o.getOrDefault("securityNone", "true")))
         .anonymous(bool("anonymous", o.getOrDefault("anonymous", "true")))
         .trustAllClients(bool("trustAllClients", o.getOrDefault("trustAllClients", "true")));
+    if (o.containsKey("securityPolicies")) b.securityPolicies(policies(o.get("securityPolicies")));
     if (o.containsKey("username")) b.user(o.get("username"), o.get("password"));
     String bind = o.getOrDefault("bindAddress", "127.0.0.1");
     b.bindAddress(bind);
@@ -89,6 +96,27 @@ public final class OpcUaSimulatorFactory implements SimulatorFactory {
       throw new IllegalStateException("device '" + device.name() + "': cannot start the OPC UA simulator on port " + port + ": " + e.getMessage(), e);
     }
     return simulator;
+  }
+
+  /**
+   * Parses a comma-separated list of SecurityPolicy names ({@code "Basic256Sha256, Aes128_Sha256_RsaOaep"}); an empty
+   * list leaves only SecurityPolicy None (with {@code securityNone}), as many shop-floor servers are configured.
+   */
+  private static Set<SecurityPolicy> policies(String value) {
+    Set<SecurityPolicy> policies = EnumSet.noneOf(SecurityPolicy.class);
+    for (String name : value.split(",")) {
+      String n = name.trim();
+      if (n.isEmpty()) continue;
+      try {
+        SecurityPolicy p = SecurityPolicy.valueOf(n);
+        if (p == SecurityPolicy.None) throw new IllegalArgumentException("securityPolicies: None is the securityNone option, not a policy to list");
+        policies.add(p);
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage().startsWith("securityPolicies")) throw e;
+        throw new IllegalArgumentException("securityPolicies: unknown policy '" + n + "' (expected names such as Basic256Sha256)");
+      }
+    }
+    return policies;
   }
 
   /** Returns this machine's name first, so that clients elsewhere get an endpoint URL they can reach. */
