@@ -10,6 +10,8 @@ import io.aifactory.sdk.core.pipeline.AlarmEvent;
 import io.aifactory.sdk.core.pipeline.MachineMetrics;
 import io.aifactory.sdk.core.pipeline.MachineResult;
 import io.aifactory.sdk.core.pipeline.Pipeline;
+import io.aifactory.sdk.core.pipeline.PipelineListener;
+import io.aifactory.sdk.core.pipeline.PipelineMetrics;
 import io.aifactory.sdk.diagnostics.DiagnosticsServer;
 import io.aifactory.sdk.opcua.server.OpcUaResultPublisher;
 import io.aifactory.sdk.opcua.server.OpcUaResultServer;
@@ -190,6 +192,13 @@ public final class SpindleAnomalyApp implements AutoCloseable {
         }
       });
     }
+    // One status line at the pipeline's metrics interval (the JSON's "metricsInterval"), on the pipeline's thread.
+    pipeline().addListener(new PipelineListener() {
+      @Override
+      public void onMetrics(PipelineMetrics m) {
+        LOG.info("{}", statusLine(m));
+      }
+    });
     LOG.info("results published at {} (namespace {}); feed overrides in {} mode", results.uri(),
         results.namespaceUri(), settings.liveWrites ? "LIVE" : "SHADOW");
     if (diagnostics != null) {
@@ -224,6 +233,17 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   Pipeline pipeline() {
     return app.pipeline(PIPELINE).orElseThrow();
+  }
+
+  /** Returns the one-line live status: samples, inferences, latency, alarms and feed-override changes so far. */
+  String statusLine(PipelineMetrics m) {
+    long raised = alarms.stream().filter(a -> a.event().kind() == AlarmEvent.Kind.RAISED).count();
+    long changes = feedChanges.values().stream().mapToLong(AtomicLong::get).sum();
+    return String.format(Locale.ROOT, "status at %s: %d samples, %d inferences in %d model calls, latency p50 %.2f ms "
+        + "p99 %.2f ms, %d stale windows, %d alarms raised, %d feed-override %s", format(now()), m.total().rows(),
+        m.total().inferences(), m.modelCalls(), m.total().latencyP50().toNanos() / 1e6,
+        m.total().latencyP99().toNanos() / 1e6, m.total().staleResults(), raised, changes,
+        settings.liveWrites ? "writes" : "writes in shadow mode");
   }
 
   /** Returns what happened so far; reads the feed overrides back from the machine. */

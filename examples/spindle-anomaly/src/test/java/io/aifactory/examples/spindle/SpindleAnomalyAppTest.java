@@ -62,6 +62,9 @@ class SpindleAnomalyAppTest {
 
       example.app().awaitStop(settings.duration);
       summary = example.summary();
+      String status = example.statusLine(example.pipeline().metrics());
+      assertTrue(status.matches("status at .* s: \\d+ samples, [1-9]\\d* inferences in [1-9]\\d* model calls, latency p50 .*"
+          + " ms p99 .* ms, \\d+ stale windows, [1-9]\\d* alarms raised, [1-9]\\d* feed-override writes"), status);
       System.out.println(summary);
 
       List<Alarm> spindle2 = summary.raised("spindle2");
