@@ -354,7 +354,7 @@ final class MiloSubscription implements Subscription {
       SampleBatch.Builder rows = SampleBatch.newBuilder(n).receiveTimeNanos(now);
       // Only the heartbeat needs to know which tag each row is of.
       int[] tagIndexes = heartbeat != null ? new int[n] : null;
-      // A notification tends to carry one status for all its values; map each distinct code once, not per value.
+      // A notification tends to carry one status for many values in a row: map a code only when it changes.
       long lastStatus = 0;
       Quality lastQuality = Quality.GOOD;
       for (int i = 0; i < n; i++) {
