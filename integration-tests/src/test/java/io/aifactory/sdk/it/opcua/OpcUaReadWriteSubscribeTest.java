@@ -259,6 +259,24 @@ class OpcUaReadWriteSubscribeTest {
   }
 
   @Test
+  void shouldDeliverScaledAndRawIntegersThroughASubscriptionAsAReadDoes() throws Exception {
+    // The subscription converts GOOD numbers on a fast path of its own; it must give what a read gives:
+    // raw 500 × 0.1 − 20 = 30.0 as a double for the scaled tag, the exact 500 as a long for the same node unscaled.
+    sim.set(SCALED.name(), 30.0);
+    Tag raw = Tag.of("raw", SCALED.address(), DataType.INT16);
+    Map<String, Object> latest = new java.util.concurrent.ConcurrentHashMap<>();
+    SubscriptionOptions options = SubscriptionOptions.newBuilder().samplingInterval(Duration.ofMillis(50))
+        .publishingInterval(Duration.ofMillis(50)).build();
+    try (Subscription s = device.subscribe(List.of(SCALED, raw), options, b -> {
+      for (int i = 0; i < b.size(); i++) if (b.isGood(i)) latest.put(b.tag(i).name(), b.value(i));
+    })) {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> latest.size() == 2), latest::toString);
+      assertEquals(500L, latest.get(raw.name()));
+      assertEquals(30.0, (Double) latest.get(SCALED.name()), 1e-9);
+    }
+  }
+
+  @Test
   void shouldNotReportChangesInsideTheAbsoluteDeadband() throws Exception {
     Tag withDeadband = FLOAT64.toBuilder().name("deadband").deadband(1.0).build();
     sim.set(FLOAT64.name(), 10.0);
