@@ -11,6 +11,7 @@ import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.testkit.scenario.LimitViolation;
 import io.aifactory.sdk.testkit.scenario.Scenario;
+import io.aifactory.sdk.testkit.signal.Signal;
 import io.aifactory.sdk.testkit.scenario.ScenarioDevice;
 import io.aifactory.sdk.testkit.scenario.ScenarioRunner;
 import io.aifactory.sdk.testkit.scenario.Scenarios;
@@ -84,6 +85,29 @@ class ClosedLoopScenarioTest {
       // It began after the dead time, while the pressure fell along its lag.
       assertTrue(v.start().compareTo(Duration.ofSeconds(11)) > 0, v.toString());
       assertTrue(v.end().isEmpty(), "still below: " + v);
+    }
+  }
+
+  @Test
+  void shouldChangeASpindlesLoadWithAFeedOverrideWrittenOverModbus() throws Exception {
+    Scenario scenario = Scenarios.load("spindle-line");
+    ScenarioDevice d = scenario.device("line-plc").orElseThrow();
+    Tag feed = d.tag("spindle1.feedOverride").orElseThrow().tag();
+    Tag current = d.tag("spindle1.motorCurrent").orElseThrow().tag();
+    Scenario plcOnly = scenario.toBuilder().devices(List.of(d)).build();
+    try (ScenarioRunner plant = ScenarioRunner.start(plcOnly);
+        Device plc = Devices.open(plant.uri("line-plc").toString(), FAST)) {
+      plc.whenConnected().get(20, TimeUnit.SECONDS);
+      plant.advanceTo(Duration.ofSeconds(30));
+      // At a feed override of 100 % the load is the scenario's own signal: the response adds nothing.
+      Signal own = d.tag("spindle1.motorCurrent").orElseThrow().signal(plant.seed()); // the load without the loop
+      double uncontrolled = own.valueAt(plant.clock().elapsedNanos());
+      assertEquals(uncontrolled, read(plc, current), 1e-4);
+
+      plc.write(feed, 70).get(10, TimeUnit.SECONDS);
+      plant.advance(Duration.ofSeconds(10)); // five time constants of its 2 s lag
+      double now = own.valueAt(plant.clock().elapsedNanos());
+      assertEquals(now - 0.04 * 30, read(plc, current), 0.02, "30 % less feed, 1.2 A less motor current");
     }
   }
 }
