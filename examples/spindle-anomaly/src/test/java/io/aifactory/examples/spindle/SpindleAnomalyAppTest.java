@@ -125,7 +125,7 @@ class SpindleAnomalyAppTest {
       Path clientCert = clientPki.resolve("own/client.der");
       await(() -> Files.exists(clientCert), Duration.ofSeconds(15), "client certificate created");
       Files.copy(clientCert, results.trustedDir().resolve("scada.der"));
-      scada.whenConnected().get(20, TimeUnit.SECONDS);
+      scada.whenConnected(Duration.ofSeconds(60)).get(); // generous: trusting a new client takes a reconnect or two
       SampleBatch batch = scada.read(tags).get(5, TimeUnit.SECONDS);
       assertTrue(batch.allGood(), batch.toString());
       assertTrue(batch.doubleValue(0) > 10, "spindle 2 score over OPC UA: " + batch.doubleValue(0));
