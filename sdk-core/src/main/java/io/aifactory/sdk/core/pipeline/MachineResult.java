@@ -24,16 +24,28 @@ public final class MachineResult {
 
   public MachineResult(String pipeline, String machine, long sequence, long timeNanos, Quality quality,
       List<String> outputNames, double[] values) {
+    this(pipeline, machine, sequence, timeNanos, quality, outputNames, values.clone(), true);
+  }
+
+  /** Takes {@code values} without copying it ({@code owned} only tells this constructor from the public one). */
+  private MachineResult(String pipeline, String machine, long sequence, long timeNanos, Quality quality,
+      List<String> outputNames, double[] values, boolean owned) {
     this.pipeline = Objects.requireNonNull(pipeline, "pipeline");
     this.machine = Objects.requireNonNull(machine, "machine");
     this.sequence = sequence;
     this.timeNanos = timeNanos;
     this.quality = Objects.requireNonNull(quality, "quality");
     this.outputNames = List.copyOf(outputNames);
-    this.values = values.clone();
+    this.values = values;
     if (this.values.length != this.outputNames.size()) {
       throw new IllegalArgumentException("values.length != outputNames.size(): " + values.length + " != " + outputNames.size());
     }
+  }
+
+  /** Returns a result holding {@code values} itself, not a copy; the pipeline's per-tick path allocates it once. */
+  static MachineResult owning(String pipeline, String machine, long sequence, long timeNanos, Quality quality,
+      List<String> outputNames, double[] values) {
+    return new MachineResult(pipeline, machine, sequence, timeNanos, quality, outputNames, values, true);
   }
 
   /** Returns a BAD result with NaN values: no conclusion could be drawn, for {@code quality}'s reason. */
@@ -41,7 +53,7 @@ public final class MachineResult {
       List<String> outputNames) {
     double[] nan = new double[outputNames.size()];
     Arrays.fill(nan, Double.NaN);
-    return new MachineResult(pipeline, machine, sequence, timeNanos, quality, outputNames, nan);
+    return owning(pipeline, machine, sequence, timeNanos, quality, outputNames, nan);
   }
 
   public String pipeline() {

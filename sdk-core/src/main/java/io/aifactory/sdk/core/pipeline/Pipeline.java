@@ -95,7 +95,6 @@ public final class Pipeline implements AutoCloseable {
   private final Pending[] batchPending;
   private final Quality[] batchQuality;
   private final long[] batchTime;
-  private final float[] outputRow;
 
   private final ReentrantLock intake = new ReentrantLock();
   private final Pending[] taken;
@@ -185,7 +184,6 @@ public final class Pipeline implements AutoCloseable {
     this.batchPending = new Pending[n];
     this.batchQuality = new Quality[n];
     this.batchTime = new long[n];
-    this.outputRow = new float[outputWidth];
   }
 
   public static Builder newBuilder() {
@@ -656,17 +654,18 @@ public final class Pipeline implements AutoCloseable {
     for (int i = 0; i < k; i++) {
       MachineState m = batch[i];
       m.inferences.incrementAndGet();
-      output.get(i * outputWidth, outputRow, 0, outputWidth);
+      // The result's own array, filled straight from the output tensor: the one allocation per machine and tick.
       double[] values = new double[outputWidth];
       boolean finite = true;
       for (int j = 0; j < outputWidth; j++) {
-        values[j] = outputRow[j];
-        finite &= Float.isFinite(outputRow[j]);
+        float v = output.getFloat(i * outputWidth + j);
+        values[j] = v;
+        finite &= Float.isFinite(v);
       }
       Quality q = finite ? batchQuality[i]
           : Quality.bad(Quality.Reason.MODEL_ERROR, "model " + model.info().name() + " returned " + Arrays.toString(values));
       MachineResult result = finite
-          ? new MachineResult(name, m.name, batchPending[i].sequence, batchTime[i], q, outputNames, values)
+          ? MachineResult.owning(name, m.name, batchPending[i].sequence, batchTime[i], q, outputNames, values)
           : MachineResult.bad(name, m.name, batchPending[i].sequence, batchTime[i], q, outputNames);
       dispatch(m, result, batchPending[i]);
     }
