@@ -52,8 +52,9 @@ final class FakeDevice implements Device {
 
   @Override
   public CompletableFuture<Void> write(Tag tag, Object value) {
-    values.put(tag.name(), ((Number) value).doubleValue());
+    // Recorded before the value shows, so a test that waits for the value also sees the write.
     writes.add(tag.name() + "=" + value);
+    values.put(tag.name(), ((Number) value).doubleValue());
     return CompletableFuture.completedFuture(null);
   }
 

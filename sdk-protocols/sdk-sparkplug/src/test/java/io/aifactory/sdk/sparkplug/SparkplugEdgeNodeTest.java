@@ -339,7 +339,13 @@ class SparkplugEdgeNodeTest {
       link.restore();
       try (SparkplugEdgeNode second = node("restart", link.port(), plc, null).bufferDirectory(dir).build()) {
         second.start();
-        host.expect("NBIRTH", null);
+        Msg first = host.next();
+        if (first.type.equals("NDEATH")) {
+          // The first node's CONNECT may have waited in the cut link and reached the broker on restore: its session
+          // then ends with its will. An NDEATH of that earlier session is allowed before the new birth.
+          first = host.next();
+        }
+        assertEquals("NBIRTH", first.type, "unexpected message " + first);
         host.expect("DBIRTH", "press3");
         for (int i = 0; i < n; i++) {
           Metric metric = host.expect("DDATA", "press3").payload.getMetrics().get(0);
