@@ -79,6 +79,9 @@ public final class QualitySoftSensorApp implements AutoCloseable {
   private int lastRecipe = Integer.MIN_VALUE;
   private double lastPrediction = Double.NaN;
   private long labResults;
+  // Lab results and close() exclude each other: a result is either labelled before the recorder closes, or dropped.
+  private final Object labLock = new Object();
+  private boolean closed; // guarded by labLock
 
   /**
    * A plant and lab that run inside the app's JVM and serve the devices whose URI host is {@value #SIMULATOR_HOST}.
@@ -233,17 +236,21 @@ public final class QualitySoftSensorApp implements AutoCloseable {
 
   /**
    * Takes a lab result (from the LIMS, or the demo's simulated lab): labels it into the recorder, compares it with the
-   * prediction for its sample and updates its product's drift alarm. Any thread.
+   * prediction for its sample and updates its product's drift alarm. Any thread; refused once {@link #close} began, so
+   * every result counted was labelled before the recorder closed.
    */
   Pairing labResult(LabResult lab) {
-    Pairing p = drift.onLabResult(lab);
-    LabStats stats = drift.stats().get(lab.recipe());
-    if (stats != null) mes.labError(stats.variant(), stats.recentMeanAbsError());
-    synchronized (this) {
-      labResults++;
+    synchronized (labLock) {
+      if (closed) throw new IllegalStateException("closed: lab result " + lab.sampleId() + " not taken");
+      Pairing p = drift.onLabResult(lab);
+      LabStats stats = drift.stats().get(lab.recipe());
+      if (stats != null) mes.labError(stats.variant(), stats.recentMeanAbsError());
+      synchronized (this) {
+        labResults++;
+      }
+      LOG.debug("lab {}: {}", lab, p);
+      return p;
     }
-    LOG.debug("lab {}: {}", lab, p);
-    return p;
   }
 
   /** Keeps count of every window the pipeline concluded on: the evidence for "no window lost or mis-scored". */
@@ -362,6 +369,9 @@ public final class QualitySoftSensorApp implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (labLock) {
+      closed = true;
+    }
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {
         resources.get(i).close();
