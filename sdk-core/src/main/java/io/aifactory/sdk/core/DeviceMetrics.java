@@ -19,7 +19,10 @@ public interface DeviceMetrics {
     return 0;
   }
 
-  /** Returns how many requests the device refused with its protocol's error reply (a Modbus exception response). */
+  /**
+   * Returns how many requests the device refused with its protocol's error reply (a Modbus exception response, an
+   * OPC UA service fault or a write answered with a bad status).
+   */
   default long exceptionReplies() {
     return 0;
   }

@@ -8,6 +8,7 @@ import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.DataType;
 import io.aifactory.sdk.core.DeviceException;
 import io.aifactory.sdk.core.DeviceOptions;
+import io.aifactory.sdk.core.DeviceMetrics;
 import io.aifactory.sdk.core.DeviceTimeoutException;
 import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.SampleBatch;
@@ -101,6 +102,7 @@ public final class MiloDevice implements OpcUaDevice {
   private final Pki pki;
   private final Set<MiloSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final ConcurrentHashMap<String, NodeId> resolved = new ConcurrentHashMap<>();
+  private final Traffic traffic = new Traffic();
 
   private volatile OpcUaClient client;
   private volatile boolean sessionActive;
@@ -173,6 +175,7 @@ public final class MiloDevice implements OpcUaDevice {
       }
       sessionActive = true;
       log.info("{} connected with {}", uri(), security);
+      traffic.connected();
       tracker.transition(ConnectionState.CONNECTED, null);
       for (MiloSubscription s : subscriptions) {
         s.sessionActive();
@@ -372,7 +375,7 @@ public final class MiloDevice implements OpcUaDevice {
     return t;
   }
 
-  private static UaException findUaException(Throwable t) {
+  static UaException findUaException(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof UaException) return (UaException) c;
       if (c instanceof org.eclipse.milo.opcua.stack.core.UaRuntimeException) {
@@ -395,6 +398,7 @@ public final class MiloDevice implements OpcUaDevice {
       if (client != owner || sessionActive) return;
       sessionActive = true;
       resolved.clear();
+      traffic.connected();
       tracker.transition(ConnectionState.CONNECTED, null);
       for (MiloSubscription s : subscriptions) {
         // Transferred subscriptions resend their current values and recreated ones start with them.
@@ -450,10 +454,16 @@ public final class MiloDevice implements OpcUaDevice {
         unresolved[i] = true;
       }
     }
+    traffic.request();
+    long sent = System.nanoTime();
     return c.readValuesAsync(0.0, TimestampsToReturn.Both, ids)
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle((values, error) -> {
-          if (error != null) return allBad(tags, failureQuality(error));
+          traffic.polled(System.nanoTime() - sent);
+          if (error != null) {
+            traffic.failed(unwrap(error));
+            return allBad(tags, failureQuality(error));
+          }
           long now = options.nowNanos();
           SampleBatch.Builder rows = SampleBatch.newBuilder(tags.size()).receiveTimeNanos(now);
           for (int i = 0; i < tags.size(); i++) {
@@ -535,11 +545,13 @@ public final class MiloDevice implements OpcUaDevice {
     CompletableFuture<Void> result = new CompletableFuture<>();
     // Completed by hand, not by throwing in handle(): callers get the DeviceException itself, not a
     // CompletionException around it, as from the other drivers.
+    traffic.request();
     c.writeValuesAsync(List.of(id), List.of(DataValue.valueOnly(variant)))
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((codes, error) -> {
           if (error != null) {
             Throwable e = unwrap(error);
+            traffic.failed(e);
             if (e instanceof TimeoutException) {
               result.completeExceptionally(new DeviceTimeoutException("tag '" + tag.name() + "': " + uri()
                   + " did not confirm the write within " + options.requestTimeout().toMillis() + " ms"));
@@ -551,6 +563,7 @@ public final class MiloDevice implements OpcUaDevice {
           }
           StatusCode status = codes.get(0);
           if (!status.isGood()) {
+            traffic.refused();
             result.completeExceptionally(new DeviceException("tag '" + tag.name() + "': " + uri()
                 + " refused the write of " + describe(value) + ": " + StatusMapping.name(status.getValue()), status.getValue()));
           } else {
@@ -580,6 +593,7 @@ public final class MiloDevice implements OpcUaDevice {
     BrowseDescription request = new BrowseDescription(start, BrowseDirection.Forward, NodeIds.HierarchicalReferences,
         true, uint(NodeClass.Object.getValue() | NodeClass.Variable.getValue()), uint(BrowseResultMask.All.getValue()));
     CompletableFuture<List<BrowsedNode>> nodes = new CompletableFuture<>();
+    traffic.request();
     c.browseAsync(request)
         .orTimeout(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .thenCompose(result -> collect(c, result, new ArrayList<>()))
@@ -591,6 +605,7 @@ public final class MiloDevice implements OpcUaDevice {
           }
           // The exception itself, not a CompletionException around it (see write).
           Throwable e = unwrap(error);
+          if (!(e instanceof AifactoryException)) traffic.failed(e);
           nodes.completeExceptionally(e instanceof AifactoryException ? e
               : new DeviceException(uri() + ": browsing " + nodeId + " failed: " + e, e));
         });
@@ -600,6 +615,7 @@ public final class MiloDevice implements OpcUaDevice {
   private CompletableFuture<List<ReferenceDescription>> collect(OpcUaClient c, BrowseResult result,
       List<ReferenceDescription> into) {
     if (result.getStatusCode().isBad()) {
+      traffic.refused();
       throw new DeviceException(uri() + ": browse refused: " + StatusMapping.name(result.getStatusCode().getValue()),
           result.getStatusCode().getValue());
     }
@@ -607,6 +623,7 @@ public final class MiloDevice implements OpcUaDevice {
     if (result.getContinuationPoint() == null || result.getContinuationPoint().isNullOrEmpty()) {
       return CompletableFuture.completedFuture(into);
     }
+    traffic.request();
     return c.browseNextAsync(false, List.of(result.getContinuationPoint()))
         .thenCompose(next -> collect(c, next.getResults()[0], into));
   }
@@ -623,6 +640,7 @@ public final class MiloDevice implements OpcUaDevice {
       reads.add(new ReadValueId(id, AttributeId.ValueRank.uid(), null, null));
       reads.add(new ReadValueId(id, AttributeId.ArrayDimensions.uid(), null, null));
     }
+    if (!reads.isEmpty()) traffic.request();
     CompletableFuture<List<DataValue>> attributes = reads.isEmpty()
         ? CompletableFuture.completedFuture(List.of())
         : c.readAsync(0.0, TimestampsToReturn.Neither, reads).thenApply(r -> List.of(r.getResults()));
@@ -722,6 +740,11 @@ public final class MiloDevice implements OpcUaDevice {
   @Override
   public ConnectionState state() {
     return tracker.state();
+  }
+
+  @Override
+  public DeviceMetrics metrics() {
+    return traffic;
   }
 
   @Override
