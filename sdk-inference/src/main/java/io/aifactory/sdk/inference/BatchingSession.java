@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * <pre>{@code
  * try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
  *     .maxBatchSize(64).maxQueueDelay(Duration.ofMillis(1)).build())) {
- *   CompletableFuture<Map<String, TensorBuffer>> scores = batcher.submit(Map.of("input", sample));
+ *   try (InferenceResult scores = batcher.submit(Map.of("input", sample)).join()) {
+ *     float score = scores.get("score").getFloat(0);
+ *   }
  * }
  * }</pre>
  *
@@ -42,12 +44,13 @@ public interface BatchingSession extends AutoCloseable {
   }
 
   /**
-   * Queues one sample and returns a future of new output tensors, which the caller owns and must close.
+   * Queues one sample and returns a future of its outputs, as a result the caller owns and closes (it frees the
+   * output tensors); a caller that abandons the future after it completed must still close the result.
    *
    * @throws InferenceException if the sample does not match the model, naming the input
    * @throws QueueFullException if the queue is full and {@link BatchingOptions#blockWhenFull()} is off
    */
-  CompletableFuture<Map<String, TensorBuffer>> submit(Map<String, TensorBuffer> sample);
+  CompletableFuture<InferenceResult> submit(Map<String, TensorBuffer> sample);
 
   /**
    * Queues one sample whose outputs are written into {@code outputs} (each shaped as one sample's output);

@@ -13,6 +13,7 @@ import io.aifactory.sdk.core.tensor.TensorBuffer;
 import io.aifactory.sdk.inference.BatchingOptions;
 import io.aifactory.sdk.inference.BatchingSession;
 import io.aifactory.sdk.inference.ExecutionProvider;
+import io.aifactory.sdk.inference.InferenceResult;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.MetricsListener;
 import io.aifactory.sdk.inference.ModelSource;
@@ -93,8 +94,8 @@ class BatchingSessionTest {
           for (int i = 0; i < perProducer; i++) {
             try (TensorBuffer in = TensorBuffer.allocate(ElementType.FLOAT32, 16)) {
               in.put(0, samples[producer][i]);
-              Map<String, TensorBuffer> result = batcher.submit(Map.of("input", in)).get(30, TimeUnit.SECONDS);
-              try (TensorBuffer output = result.get("output")) {
+              try (InferenceResult result = batcher.submit(Map.of("input", in)).get(30, TimeUnit.SECONDS)) {
+                TensorBuffer output = result.get("output");
                 assertArrayEquals(new long[] {1, 3}, output.shape());
                 assertArrayEquals(oneByOne[producer][i], Tensors.read(output),
                     "producer " + producer + " sample " + i);
@@ -125,7 +126,7 @@ class BatchingSessionTest {
     try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
         .maxBatchSize(8).maxQueueDelay(Duration.ZERO).build())) {
       Random random = new Random(2);
-      CompletableFuture<Map<String, TensorBuffer>> first = batcher.submit(Map.of("input", sample(
+      CompletableFuture<InferenceResult> first = batcher.submit(Map.of("input", sample(
           Tensors.random(random, 1, 16)[0])));
       assertTrue(inFirstRun.await(30, TimeUnit.SECONDS));
       List<CompletableFuture<Void>> futures = new ArrayList<>();
@@ -140,7 +141,7 @@ class BatchingSessionTest {
       }
       assertEquals(5, batcher.queued());
       release.countDown();
-      first.get(30, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
+      first.get(30, TimeUnit.SECONDS).close();
       for (int i = 0; i < 5; i++) {
         futures.get(i).get(30, TimeUnit.SECONDS);
         assertArrayEquals(MLP.predict(inputs.get(i)), Tensors.read(outputs.get(i)), 1e-5f);
@@ -158,7 +159,7 @@ class BatchingSessionTest {
     try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
         .maxBatchSize(8).maxQueueDelay(Duration.ZERO).build())) {
       Random random = new Random(4);
-      CompletableFuture<Map<String, TensorBuffer>> first = batcher.submit(Map.of("input", sample(
+      CompletableFuture<InferenceResult> first = batcher.submit(Map.of("input", sample(
           Tensors.random(random, 1, 16)[0])));
       assertTrue(inFirstRun.await(30, TimeUnit.SECONDS));
       int n = 8;
@@ -172,8 +173,8 @@ class BatchingSessionTest {
         int index = i;
         batcher.submit(Map.of("input", sample(values))).whenComplete((outputs, error) -> {
           if (outputs != null) {
-            try (TensorBuffer output = outputs.get("output")) {
-              results.set(index, Tensors.read(output));
+            try (outputs) {
+              results.set(index, Tensors.read(outputs.get("output")));
             }
           }
           completed.countDown();
@@ -184,7 +185,7 @@ class BatchingSessionTest {
       for (int i = 0; i < n; i++) {
         assertArrayEquals(MLP.predict(inputs.get(i)), results.get(i), 1e-5f, "sample " + i);
       }
-      first.get(30, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
+      first.get(30, TimeUnit.SECONDS).close();
     }
     assertEquals(Map.of(1, 1L, 8, 1L), session.metrics().batchSizes());
   }
@@ -196,17 +197,17 @@ class BatchingSessionTest {
     session.addMetricsListener(blockFirstRun(inFirstRun, release));
     try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
         .maxBatchSize(4).queueCapacity(2).build())) {
-      CompletableFuture<Map<String, TensorBuffer>> running = batcher.submit(Map.of("input", sample(new float[16])));
+      CompletableFuture<InferenceResult> running = batcher.submit(Map.of("input", sample(new float[16])));
       assertTrue(inFirstRun.await(30, TimeUnit.SECONDS));
-      CompletableFuture<Map<String, TensorBuffer>> a = batcher.submit(Map.of("input", sample(new float[16])));
-      CompletableFuture<Map<String, TensorBuffer>> b = batcher.submit(Map.of("input", sample(new float[16])));
+      CompletableFuture<InferenceResult> a = batcher.submit(Map.of("input", sample(new float[16])));
+      CompletableFuture<InferenceResult> b = batcher.submit(Map.of("input", sample(new float[16])));
       QueueFullException full = assertThrows(QueueFullException.class,
           () -> batcher.submit(Map.of("input", sample(new float[16]))));
       assertEquals("model mlp.onnx: batching queue is full (capacity 2); retry later or enable blockWhenFull",
           full.getMessage());
       release.countDown();
-      for (CompletableFuture<Map<String, TensorBuffer>> f : List.of(running, a, b)) {
-        f.get(30, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
+      for (CompletableFuture<InferenceResult> f : List.of(running, a, b)) {
+        f.get(30, TimeUnit.SECONDS).close();
       }
     }
   }
@@ -219,12 +220,12 @@ class BatchingSessionTest {
     ExecutorService producer = Executors.newSingleThreadExecutor();
     try (BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder()
         .maxBatchSize(4).queueCapacity(1).blockWhenFull(true).build())) {
-      List<CompletableFuture<Map<String, TensorBuffer>>> futures = new ArrayList<>();
+      List<CompletableFuture<InferenceResult>> futures = new ArrayList<>();
       futures.add(batcher.submit(Map.of("input", sample(new float[16]))));
       assertTrue(inFirstRun.await(30, TimeUnit.SECONDS));
       futures.add(batcher.submit(Map.of("input", sample(new float[16])))); // fills the queue
       TensorBuffer third = sample(new float[16]);
-      Future<CompletableFuture<Map<String, TensorBuffer>>> blocked =
+      Future<CompletableFuture<InferenceResult>> blocked =
           producer.submit(() -> batcher.submit(Map.of("input", third)));
       // The producer parks inside submit while the queue is full.
       Thread.State state;
@@ -235,8 +236,8 @@ class BatchingSessionTest {
       assertFalse(blocked.isDone());
       release.countDown();
       futures.add(blocked.get(30, TimeUnit.SECONDS));
-      for (CompletableFuture<Map<String, TensorBuffer>> f : futures) {
-        f.get(30, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
+      for (CompletableFuture<InferenceResult> f : futures) {
+        f.get(30, TimeUnit.SECONDS).close();
       }
     } finally {
       producer.shutdownNow();
@@ -281,8 +282,8 @@ class BatchingSessionTest {
       assertEquals("model mlp.onnx: input \"input\" missing: expected one sample of FLOAT32 [16], "
           + "given inputs []", missing.getMessage());
       TensorBuffer withBatchDim = track(TensorBuffer.allocate(ElementType.FLOAT32, 1, 16));
-      CompletableFuture<Map<String, TensorBuffer>> ok = batcher.submit(Map.of("input", withBatchDim));
-      ok.join().values().forEach(TensorBuffer::close);
+      CompletableFuture<InferenceResult> ok = batcher.submit(Map.of("input", withBatchDim));
+      ok.join().close();
     }
   }
 
@@ -292,9 +293,9 @@ class BatchingSessionTest {
     CountDownLatch inFirstRun = new CountDownLatch(1);
     session.addMetricsListener(blockFirstRun(inFirstRun, release));
     BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder().build());
-    CompletableFuture<Map<String, TensorBuffer>> first = batcher.submit(Map.of("input", sample(new float[16])));
+    CompletableFuture<InferenceResult> first = batcher.submit(Map.of("input", sample(new float[16])));
     assertTrue(inFirstRun.await(30, TimeUnit.SECONDS));
-    CompletableFuture<Map<String, TensorBuffer>> queued = batcher.submit(Map.of("input", sample(new float[16])));
+    CompletableFuture<InferenceResult> queued = batcher.submit(Map.of("input", sample(new float[16])));
     ExecutorService closer = Executors.newSingleThreadExecutor();
     try {
       Future<?> closing = closer.submit(batcher::close);
@@ -303,8 +304,8 @@ class BatchingSessionTest {
     } finally {
       closer.shutdownNow();
     }
-    first.get(1, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
-    queued.get(1, TimeUnit.SECONDS).values().forEach(TensorBuffer::close);
+    first.get(1, TimeUnit.SECONDS).close();
+    queued.get(1, TimeUnit.SECONDS).close();
     InferenceException e = assertThrows(InferenceException.class,
         () -> batcher.submit(Map.of("input", sample(new float[16]))));
     assertEquals("model mlp.onnx: batching session is closed", e.getMessage());
@@ -315,7 +316,7 @@ class BatchingSessionTest {
     BatchingSession batcher = BatchingSession.start(session, BatchingOptions.newBuilder().build());
     try {
       session.close(); // the batch run now fails
-      CompletableFuture<Map<String, TensorBuffer>> f = batcher.submit(Map.of("input", sample(new float[16])));
+      CompletableFuture<InferenceResult> f = batcher.submit(Map.of("input", sample(new float[16])));
       ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
       assertInstanceOf(InferenceException.class, e.getCause());
       assertEquals("model mlp.onnx: session is closed", e.getCause().getMessage());

@@ -4,6 +4,7 @@ import io.aifactory.sdk.core.InferenceException;
 import io.aifactory.sdk.core.tensor.TensorBuffer;
 import io.aifactory.sdk.inference.BatchingOptions;
 import io.aifactory.sdk.inference.BatchingSession;
+import io.aifactory.sdk.inference.InferenceResult;
 import io.aifactory.sdk.inference.InferenceSession;
 import io.aifactory.sdk.inference.QueueFullException;
 import io.aifactory.sdk.inference.SessionBinding;
@@ -118,7 +119,7 @@ public final class MicroBatcher implements BatchingSession {
   }
 
   @Override
-  public CompletableFuture<Map<String, TensorBuffer>> submit(Map<String, TensorBuffer> sample) {
+  public CompletableFuture<InferenceResult> submit(Map<String, TensorBuffer> sample) {
     Request request = new Request(checkSample(sample), null);
     enqueue(request);
     return request.outputsFuture;
@@ -393,9 +394,9 @@ public final class MicroBatcher implements BatchingSession {
     final TensorBuffer[] inputs;
     final TensorBuffer[] outputs;
     final long enqueuedNanos = System.nanoTime();
-    final CompletableFuture<Map<String, TensorBuffer>> outputsFuture;
+    final CompletableFuture<InferenceResult> outputsFuture;
     final CompletableFuture<Void> doneFuture;
-    private Map<String, TensorBuffer> result;
+    private InferenceResult result;
     private Throwable failure;
 
     Request(TensorBuffer[] inputs, TensorBuffer[] outputs) {
@@ -428,7 +429,7 @@ public final class MicroBatcher implements BatchingSession {
             copies.values().forEach(TensorBuffer::close);
             throw e;
           }
-          result = copies;
+          result = InferenceResult.owning(name, copies);
         }
       } catch (RuntimeException e) {
         failure = new InferenceException("model " + name + ": cannot write outputs: " + e.getMessage(), e);
