@@ -76,8 +76,12 @@ class SpindleAnomalyAppTest {
       for (String s : List.of("spindle1", "spindle2", "spindle3")) {
         assertTrue(summary.spindle(s).inferences() > 20, s + " was hardly scored: " + summary);
       }
-      // One batched model call per tick: the three spindles are always scored together.
-      assertEquals(3 * example.pipeline().metrics().modelCalls(), example.pipeline().metrics().total().inferences());
+      // One batched model call per tick: the three spindles are always scored together. The pipeline still runs, and
+      // a tick counts its model call before the call and the spindles' inferences after it: one tick may be between.
+      var metrics = example.pipeline().metrics();
+      long pending = 3 * metrics.modelCalls() - metrics.total().inferences();
+      assertTrue(pending >= 0 && pending <= 3, metrics.modelCalls() + " model calls, " + metrics.total().inferences()
+          + " inferences");
 
       // The write guard lowered spindle 2's feed override in steps, within its limits, and left the others alone.
       int feed2 = summary.spindle("spindle2").feedOverrideAtEnd();

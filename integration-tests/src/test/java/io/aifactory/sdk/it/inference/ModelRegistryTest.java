@@ -212,6 +212,7 @@ class ModelRegistryTest {
         }));
       }
       assertTrue(started.await(30, TimeUnit.SECONDS));
+      awaitMoreRuns(runs, 0); // version 1 served before the first swap
       for (int v = 2; v <= 5; v++) {
         registry.deploy("spindle", Integer.toString(v), version(v));
         // Counted from the swap on: runs made while the new version loaded ran on the old one.

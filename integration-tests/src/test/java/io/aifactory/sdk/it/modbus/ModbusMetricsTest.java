@@ -41,7 +41,7 @@ class ModbusMetricsTest {
     plc = ModbusSimulator.newBuilder().unit(1, tags).build();
     plc.start();
     DeviceOptions options = DeviceOptions.newBuilder()
-        .requestTimeout(Duration.ofMillis(300))
+        .requestTimeout(Duration.ofSeconds(2)) // generous: only the stalled read may time out
         .reconnectPolicy(ReconnectPolicy.newBuilder().initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build())
         .build();
     device = Devices.open(plc.uri() + query, options);

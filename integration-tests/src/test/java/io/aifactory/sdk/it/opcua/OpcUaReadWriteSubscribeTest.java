@@ -222,12 +222,12 @@ class OpcUaReadWriteSubscribeTest {
     try (Subscription s = device.subscribe(List.of(INT32, VIBRATION), options, batches::add)) {
       assertEquals(List.of(INT32, VIBRATION), s.tags());
       sim.set(INT32.name(), 1);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> hasValue(batches, INT32, 1L)), batches::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> hasValue(batches, INT32, 1L)), batches::toString);
       float[] wave = OpcUaTestSupport.waveform(2f);
       sim.set(VIBRATION.name(), wave);
       sim.set(INT32.name(), 2);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> hasValue(batches, INT32, 2L)), batches::toString);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(b -> {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> hasValue(batches, INT32, 2L)), batches::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> batches.stream().anyMatch(b -> {
         int i = b.indexOf(VIBRATION.name());
         return i >= 0 && b.value(i) instanceof float[] && java.util.Arrays.equals((float[]) b.value(i), wave);
       })));
@@ -253,7 +253,7 @@ class OpcUaReadWriteSubscribeTest {
     try (Subscription s = device.subscribe(List.copyOf(expected.keySet()), options, b -> {
       for (int i = 0; i < b.size(); i++) if (b.isGood(i)) latest.put(b.tag(i).name(), b.value(i));
     })) {
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> expected.entrySet().stream()
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> expected.entrySet().stream()
           .allMatch(e -> e.getValue().equals(latest.get(e.getKey().name())))), latest::toString);
     }
   }
@@ -270,7 +270,7 @@ class OpcUaReadWriteSubscribeTest {
     try (Subscription s = device.subscribe(List.of(SCALED, raw), options, b -> {
       for (int i = 0; i < b.size(); i++) if (b.isGood(i)) latest.put(b.tag(i).name(), b.value(i));
     })) {
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> latest.size() == 2), latest::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> latest.size() == 2), latest::toString);
       assertEquals(500L, latest.get(raw.name()));
       assertEquals(30.0, (Double) latest.get(SCALED.name()), 1e-9);
     }
@@ -286,11 +286,11 @@ class OpcUaReadWriteSubscribeTest {
     try (Subscription s = device.subscribe(List.of(withDeadband), options, b -> {
       if (b.isGood(0)) seen.add(b.doubleValue(0));
     })) {
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(10.0)), seen::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> seen.contains(10.0)), seen::toString);
       sim.set(FLOAT64.name(), 10.5);
       Thread.sleep(300); // several sampling intervals: the change must stay unreported
       sim.set(FLOAT64.name(), 12.0);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(12.0)), seen::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> seen.contains(12.0)), seen::toString);
       assertFalse(seen.contains(10.5), seen::toString);
     }
   }
@@ -306,11 +306,11 @@ class OpcUaReadWriteSubscribeTest {
     try (Subscription s = device.subscribe(List.of(percent), options, b -> {
       if (b.isGood(0)) seen.add(b.doubleValue(0));
     })) {
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(50.0)), seen::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> seen.contains(50.0)), seen::toString);
       sim.set(SETPOINT.name(), 53.0);
       Thread.sleep(300); // several sampling intervals: the change must stay unreported
       sim.set(SETPOINT.name(), 60.0);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(60.0)), seen::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> seen.contains(60.0)), seen::toString);
       assertFalse(seen.contains(53.0), seen::toString);
     }
   }
@@ -322,15 +322,15 @@ class OpcUaReadWriteSubscribeTest {
         .publishingInterval(Duration.ofMillis(20)).build();
     sim.set(INT16.name(), 5);
     try (Subscription s = device.subscribe(List.of(INT16), options, batches::add)) {
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(b -> b.isGood(0))));
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> batches.stream().anyMatch(b -> b.isGood(0))));
       long lastUsableValue = 0x40900000L;
       sim.setStatus(INT16.name(), lastUsableValue);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> batches.stream().anyMatch(
           b -> b.quality(0).status() == Quality.Status.UNCERTAIN && b.quality(0).rawStatus() == lastUsableValue)),
           batches::toString);
       long sensorFailure = 0x808C0000L;
       sim.setStatus(INT16.name(), sensorFailure);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> batches.stream().anyMatch(
           b -> b.quality(0).isBad() && b.quality(0).rawStatus() == sensorFailure && Double.isNaN(b.doubleValue(0)))),
           batches::toString);
     } finally {
@@ -394,7 +394,7 @@ class OpcUaReadWriteSubscribeTest {
         .publishingInterval(Duration.ofMillis(50)).build();
     try (Subscription s = device.subscribe(List.of(foreign, INT32), options, batches::add)) {
       assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> hasValue(batches, INT32, 4711)), batches::toString);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> batches.stream().anyMatch(b -> {
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> batches.stream().anyMatch(b -> {
         int i = b.indexOf(foreign.name());
         return i >= 0 && b.quality(i).reason() == Quality.Reason.CONFIG_ERROR;
       })), batches::toString);

@@ -69,7 +69,7 @@ class OpcUaReconnectTest {
         List<String> events = new CopyOnWriteArrayList<>();
         try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
           sim.set(INT32.name(), 1);
-          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("1")), events::toString);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("1")), events::toString);
 
           sim.restart();
           sim.set(INT32.name(), 2);
@@ -94,7 +94,7 @@ class OpcUaReconnectTest {
         List<String> events = new CopyOnWriteArrayList<>();
         try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
           sim.set(INT32.name(), 10);
-          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("10")), events::toString);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("10")), events::toString);
 
           sim.closeSessions();
           assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(15), () -> events.stream().anyMatch(e -> e.startsWith("BAD"))),
@@ -116,7 +116,7 @@ class OpcUaReconnectTest {
 
         List<String> events = new CopyOnWriteArrayList<>();
         try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
-          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("5")), events::toString);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("5")), events::toString);
 
           sim.delayReplies(Duration.ofMillis(300));
           assertEquals(5L, device.read(List.of(INT32)).get(5, TimeUnit.SECONDS).longValue(0));
@@ -151,7 +151,7 @@ class OpcUaReconnectTest {
         List<String> events = new CopyOnWriteArrayList<>();
         try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
           sim.set(INT32.name(), 20);
-          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("20")), events::toString);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("20")), events::toString);
 
           sim.dropConnections();
           assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(10), () -> events.contains("BAD:DISCONNECTED")),
@@ -173,14 +173,14 @@ class OpcUaReconnectTest {
         List<String> events = new CopyOnWriteArrayList<>();
         try (Subscription s = device.subscribe(List.of(INT32), FAST, b -> events.add(describe(b)))) {
           sim.set(INT32.name(), 30);
-          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("30")), events::toString);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("30")), events::toString);
 
           sim.publishing(false);
           sim.set(INT32.name(), 31);
           assertTrue(!OpcUaTestSupport.await(Duration.ofMillis(500), () -> events.contains("31")),
               "a value arrived while publishing was off: " + events);
           sim.publishing(true);
-          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> events.contains("31")), events::toString);
+          assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> events.contains("31")), events::toString);
         }
       }
     }

@@ -93,7 +93,7 @@ class OpcUaSecurityTest {
       assertTrue(failure.getMessage().contains("not trusted"), failure.getMessage());
       assertEquals(ConnectionState.DISCONNECTED == device.state() || ConnectionState.CONNECTING == device.state(), true);
       Path rejected = pki.resolve("rejected");
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> count(rejected) == 1), "nothing in " + rejected);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> count(rejected) == 1), "nothing in " + rejected);
 
       // The administrator moves the certificate to trusted/certs; the next attempt succeeds.
       try (Stream<Path> files = Files.list(rejected)) {

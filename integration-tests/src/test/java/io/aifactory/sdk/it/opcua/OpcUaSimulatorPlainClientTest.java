@@ -102,7 +102,7 @@ class OpcUaSimulatorPlainClientTest {
       subscription.synchronizeMonitoredItems();
       assertTrue(item.getCreateResult().orElseThrow().isGood());
       sim.set(OpcUaTestSupport.FLOAT64.name(), 6.25);
-      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(5), () -> seen.contains(6.25)), seen::toString);
+      assertTrue(OpcUaTestSupport.await(Duration.ofSeconds(30), () -> seen.contains(6.25)), seen::toString);
       subscription.delete();
     } finally {
       client.disconnect();

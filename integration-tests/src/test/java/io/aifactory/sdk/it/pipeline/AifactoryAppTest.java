@@ -75,12 +75,14 @@ class AifactoryAppTest {
     machines.setLength(machines.length() - 1);
     return "{\n"
         + "  \"devices\": [{\"name\": \"plc\", \"uri\": \"" + plant.plc.uri() + "\",\n"
-        + "     \"options\": {\"requestTimeout\": \"300ms\"}, \"tags\": [" + tags + "]}],\n"
+        + "     \"options\": {\"requestTimeout\": \"2s\"}, \"tags\": [" + tags + "]}],\n"
         + "  \"models\": [{\"name\": \"line-pca\", \"type\": \"onnx\", \"path\": \"line-pca.onnx\"}],\n"
         + "  \"recorders\": [{\"name\": \"training\", \"directory\": \"recordings\",\n"
         + "     \"samples\": [{\"device\": \"plc\", \"tags\": [\"m2.current\"], \"every\": \"200ms\"}]}],\n"
+        // minInterval 10 s: after its first write (70) the guard writes nothing more, so no write of its own can be in
+        // flight when the test plays the operator, and the back-off is what it sees.
         + "  \"guards\": [{\"name\": \"m2-setpoint\", \"device\": \"plc\", \"tag\": \"m2.setpoint\", \"mode\": \"" + guardMode
-        + "\",\n     \"min\": 50, \"max\": 100, \"maxStep\": 10, \"minInterval\": \"100ms\", \"recorder\": \"training\"}],\n"
+        + "\",\n     \"min\": 50, \"max\": 100, \"maxStep\": 10, \"minInterval\": \"10s\", \"recorder\": \"training\"}],\n"
         + "  \"pipelines\": [{\n"
         + "     \"name\": \"line\", \"poll\": \"50ms\", \"recorder\": \"training\",\n"
         + "     \"window\": {\"rows\": " + ROWS + ", \"hop\": 1, \"mean\": " + Arrays.toString(plant.mean())

@@ -36,7 +36,7 @@ class ModbusScenarioTest {
       + "} ] }";
 
   private static final DeviceOptions FAST = DeviceOptions.newBuilder()
-      .requestTimeout(Duration.ofMillis(500))
+      .requestTimeout(Duration.ofSeconds(2)) // generous: a healthy reply must never time out on a loaded machine
       .connectTimeout(Duration.ofSeconds(2))
       .build();
 

@@ -15,12 +15,14 @@ import io.aifactory.sdk.core.Tag;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +57,17 @@ class KafkaDeviceGroupTest {
         assertEquals(Quality.Reason.DISCONNECTED, b.quality(0).reason());
         gaps.computeIfAbsent(machine, k -> new ArrayList<>()).add(b.quality(0).detail());
       } else {
-        values.computeIfAbsent(machine, k -> new ArrayList<>()).add(b.longValue(0));
+        // Read by the test thread while the device's thread adds.
+        values.computeIfAbsent(machine, k -> Collections.synchronizedList(new ArrayList<>())).add(b.longValue(0));
+      }
+    }
+
+    /** Returns whether the last value received for {@code machine} is {@code value}. */
+    boolean lastIs(String machine, long value) {
+      List<Long> v = values.get(machine);
+      if (v == null) return false;
+      synchronized (v) {
+        return !v.isEmpty() && v.get(v.size() - 1) == value;
       }
     }
 
@@ -121,7 +133,10 @@ class KafkaDeviceGroupTest {
           assertTrue(n < 600, "the group did not settle: a=" + a.machines() + " b=" + b.machines());
         }
         assertTrue(sink.flush(Duration.ofSeconds(30)));
-        Thread.sleep(500); // let the last of the settling round arrive before counting afresh
+        // Let the last of the settling round arrive before counting afresh: each machine's values come in order.
+        long last = n - 1;
+        await(() -> IntStream.range(0, MACHINES).allMatch(m -> a.lastIs("m" + m, last) || b.lastIs("m" + m, last)),
+            "the settling round's last records");
         a.clear();
         b.clear();
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
@@ -13,43 +12,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy in front of the test broker that the test can take down and bring back on the same port: the broker
  * advertises the proxy's port, so every client connection goes through it, and "down" is a real network outage to
- * the clients (refused connections, cut sockets) while the broker keeps its data.
+ * the clients (cut sockets, connections closed as soon as they are accepted) while the broker keeps its data. The
+ * port stays bound for the proxy's whole life, so that nothing else (not even a client's own outgoing connection)
+ * can take it while the proxy is down.
  */
 final class TcpProxy implements AutoCloseable {
-  private final int port;
+  private final ServerSocket server;
   private volatile int targetPort;
+  private volatile boolean up;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private volatile ServerSocket server;
 
   TcpProxy() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
+    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread t = new Thread(this::accept, "proxy-accept-" + server.getLocalPort());
+    t.setDaemon(true);
+    t.start();
   }
 
   int port() {
-    return port;
+    return server.getLocalPort();
   }
 
   void target(int targetPort) {
     this.targetPort = targetPort;
   }
 
-  synchronized void up() throws IOException {
-    if (server != null) return;
-    ServerSocket s = new ServerSocket();
-    s.setReuseAddress(true);
-    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    server = s;
-    Thread t = new Thread(() -> accept(s), "proxy-accept-" + port);
-    t.setDaemon(true);
-    t.start();
+  synchronized void up() {
+    up = true;
   }
 
   synchronized void down() {
-    ServerSocket s = server;
-    server = null;
-    closeQuietly(s);
+    up = false;
     for (Socket socket : sockets) closeQuietly(socket);
     sockets.clear();
   }
@@ -57,19 +50,31 @@ final class TcpProxy implements AutoCloseable {
   @Override
   public void close() {
     down();
+    closeQuietly(server);
   }
 
-  private void accept(ServerSocket s) {
-    while (!s.isClosed()) {
+  private void accept() {
+    while (!server.isClosed()) {
+      Socket client;
       try {
-        Socket client = s.accept();
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        sockets.add(client);
-        sockets.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        client = server.accept();
       } catch (IOException e) {
-        return; // closed by down()
+        return; // closed by close()
+      }
+      synchronized (this) {
+        if (!up) {
+          closeQuietly(client);
+          continue;
+        }
+        try {
+          Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+          sockets.add(client);
+          sockets.add(upstream);
+          pump(client, upstream);
+          pump(upstream, client);
+        } catch (IOException e) {
+          closeQuietly(client);
+        }
       }
     }
   }
