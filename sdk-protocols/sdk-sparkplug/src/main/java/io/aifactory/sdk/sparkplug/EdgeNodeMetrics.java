@@ -3,6 +3,7 @@ package io.aifactory.sdk.sparkplug;
 /** A snapshot of a {@link SparkplugEdgeNode}'s state and counters since it started. Immutable. */
 public final class EdgeNodeMetrics {
   private final boolean online;
+  private final boolean waitingForPrimaryHost;
   private final long sessions;
   private final long bdSeq;
   private final long messagesPublished;
@@ -10,9 +11,10 @@ public final class EdgeNodeMetrics {
   private final long recordsDropped;
   private final long commandsRefused;
 
-  EdgeNodeMetrics(boolean online, long sessions, long bdSeq, long messagesPublished, long recordsPending,
+  EdgeNodeMetrics(boolean online, boolean waitingForPrimaryHost, long sessions, long bdSeq, long messagesPublished, long recordsPending,
       long recordsDropped, long commandsRefused) {
     this.online = online;
+    this.waitingForPrimaryHost = waitingForPrimaryHost;
     this.sessions = sessions;
     this.bdSeq = bdSeq;
     this.messagesPublished = messagesPublished;
@@ -24,6 +26,14 @@ public final class EdgeNodeMetrics {
   /** Returns true while the node is connected and born (NBIRTH sent). */
   public boolean online() {
     return online;
+  }
+
+  /**
+   * Returns true while the node is connected but not born because its primary host is not online
+   * ({@link SparkplugEdgeNode.Builder#primaryHostId}): DATA waits in the buffer.
+   */
+  public boolean waitingForPrimaryHost() {
+    return waitingForPrimaryHost;
   }
 
   /** Returns the number of MQTT sessions that reached NBIRTH. */
@@ -54,14 +64,18 @@ public final class EdgeNodeMetrics {
     return recordsDropped;
   }
 
-  /** Returns the command writes refused: to metrics that are not writable, or unreadable. */
+  /**
+   * Returns the messages from hosts refused: command writes to metrics that are not writable, and commands or
+   * primary host STATE messages that could not be read.
+   */
   public long commandsRefused() {
     return commandsRefused;
   }
 
   @Override
   public String toString() {
-    return "EdgeNodeMetrics{online=" + online + ", sessions=" + sessions + ", bdSeq=" + bdSeq + ", published="
+    return "EdgeNodeMetrics{online=" + online + (waitingForPrimaryHost ? ", waitingForPrimaryHost" : "")
+        + ", sessions=" + sessions + ", bdSeq=" + bdSeq + ", published="
         + messagesPublished + ", pending=" + recordsPending + ", dropped=" + recordsDropped + ", commandsRefused="
         + commandsRefused + "}";
   }

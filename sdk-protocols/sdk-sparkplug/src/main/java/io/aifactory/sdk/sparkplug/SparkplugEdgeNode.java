@@ -1,5 +1,7 @@
 package io.aifactory.sdk.sparkplug;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
@@ -30,6 +32,7 @@ import io.aifactory.sdk.sparkplug.internal.NodeModel;
 import io.aifactory.sdk.sparkplug.internal.NodeModel.DeviceModel;
 import io.aifactory.sdk.sparkplug.internal.Outbox;
 import io.aifactory.sdk.sparkplug.internal.Payloads;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -103,6 +106,7 @@ import org.slf4j.LoggerFactory;
 public final class SparkplugEdgeNode implements SampleListener, AlarmListener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SparkplugEdgeNode.class);
   private static final int DRAIN_BATCH = 64;
+  private static final ObjectMapper STATE_READER = new ObjectMapper();
 
   private final String host;
   private final int port;
@@ -121,6 +125,7 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
   private final Duration keepAlive;
   private final Duration publishTimeout;
   private final MqttQos dataQos;
+  private final String primaryHostId;
   private final NodeModel model;
   private final String topicPrefix;
 
@@ -136,6 +141,7 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
   private volatile boolean started;
   private volatile boolean closed;
   private volatile boolean online;
+  private volatile boolean waitingForHost;
   private volatile long bdSeqNow = -1;
   private ScheduledThreadPoolExecutor executor;
   private Outbox outbox;
@@ -145,6 +151,8 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
   private Session session;
   private int attempts;
   private boolean offlineLogged;
+  /** The timestamp of the newest primary host STATE heard; older ones arrive late and are ignored. */
+  private long hostStateTimestamp = Long.MIN_VALUE;
 
   private SparkplugEdgeNode(Builder b) {
     String scheme = b.broker.getScheme();
@@ -165,6 +173,7 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
     this.keepAlive = b.keepAlive;
     this.publishTimeout = b.publishTimeout;
     this.dataQos = b.dataQos == 1 ? MqttQos.AT_LEAST_ONCE : MqttQos.AT_MOST_ONCE;
+    this.primaryHostId = b.primaryHostId;
     this.model = new NodeModel(b.devices, ThreadLocalRandom.current().nextLong());
     this.topicPrefix = Payloads.NAMESPACE + "/" + groupId + "/";
   }
@@ -280,7 +289,8 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
 
   public EdgeNodeMetrics metrics() {
     Outbox o = outbox;
-    return new EdgeNodeMetrics(online, sessions.get(), bdSeqNow, published.get(), o == null ? 0 : o.pending(),
+    return new EdgeNodeMetrics(online, waitingForHost, sessions.get(), bdSeqNow, published.get(),
+        o == null ? 0 : o.pending(),
         (o == null ? 0 : o.dropped()) + model.dropped() + unreadable.get(), refused.get());
   }
 
@@ -436,6 +446,10 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
   private static final class Session {
     final long bdSeq;
     Mqtt3AsyncClient client;
+    /** Subscribed to commands (and to the primary host's STATE): ready for NBIRTH. */
+    boolean subscribed;
+    /** The primary host's STATE, as last heard in this session: a new session waits for it afresh. */
+    boolean hostOnline;
     boolean online;
     boolean ended;
     int seq;
@@ -497,6 +511,9 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
             .qos(MqttQos.AT_LEAST_ONCE).callback(p -> onNodeCommand(s, p)).send())
         .thenCompose(ack -> s.client.subscribeWith().topicFilter(topicPrefix + "DCMD/" + edgeNodeId + "/+")
             .qos(MqttQos.AT_LEAST_ONCE).callback(this::onDeviceCommand).send())
+        .thenCompose(ack -> primaryHostId == null ? CompletableFuture.completedFuture(ack)
+            : s.client.subscribeWith().topicFilter(Payloads.NAMESPACE + "/STATE/" + primaryHostId)
+                .qos(MqttQos.AT_LEAST_ONCE).callback(p -> onHostState(s, p)).send())
         .whenComplete((ack, error) -> {
           ScheduledThreadPoolExecutor e = executor;
           if (closed || e == null || e.isShutdown()) {
@@ -510,10 +527,80 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
             if (error != null) {
               ended(s, error);
             } else {
-              born(s);
+              subscribed(s);
             }
           });
         });
+  }
+
+  /** Connected and subscribed: born now, or once the primary host is online. */
+  private void subscribed(Session s) {
+    if (s != session || s.ended) {
+      return;
+    }
+    s.subscribed = true;
+    if (primaryHostId == null || s.hostOnline) {
+      born(s);
+    } else {
+      waitingForHost = true;
+      LOG.info("edge node {}/{} connected to {}:{}; waiting for primary host '{}' to be online before its births, "
+          + "buffering DATA meanwhile", groupId, edgeNodeId, host, port, primaryHostId);
+    }
+  }
+
+  /** A STATE message of the primary host, on the MQTT client's thread: decoded here, acted on by the node thread. */
+  private void onHostState(Session s, Mqtt3Publish publish) {
+    boolean hostUp;
+    long timestamp;
+    try {
+      JsonNode state = STATE_READER.readTree(publish.getPayloadAsBytes());
+      JsonNode up = state == null ? null : state.get("online");
+      JsonNode at = state == null ? null : state.get("timestamp");
+      if (up == null || !up.isBoolean() || at == null || !at.canConvertToLong()) {
+        refuse("STATE", "expected {\"online\": true|false, \"timestamp\": <ms>}, found "
+            + new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+        return;
+      }
+      hostUp = up.booleanValue();
+      timestamp = at.longValue();
+    } catch (IOException e) {
+      refuse("STATE", "not JSON: " + e.getMessage());
+      return;
+    }
+    try {
+      executor.execute(() -> hostState(s, hostUp, timestamp));
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /**
+   * The primary host went online (births follow, then the buffer) or offline: a born node ends its session with an
+   * NDEATH and reconnects, to wait for the host with its DATA in the buffer. A STATE older than one heard before was
+   * overtaken (the host's will and its next birth can arrive out of order) and is ignored.
+   */
+  private void hostState(Session s, boolean hostUp, long timestamp) {
+    if (s != session || s.ended) {
+      return;
+    }
+    if (timestamp < hostStateTimestamp) {
+      LOG.debug("edge node {}/{}: STATE of '{}' from {} is older than {}; ignored", groupId, edgeNodeId,
+          primaryHostId, timestamp, hostStateTimestamp);
+      return;
+    }
+    hostStateTimestamp = timestamp;
+    s.hostOnline = hostUp;
+    if (hostUp) {
+      if (s.subscribed && !s.online) {
+        LOG.info("edge node {}/{}: primary host '{}' is online", groupId, edgeNodeId, primaryHostId);
+        born(s);
+      }
+    } else if (s.online) {
+      LOG.warn("edge node {}/{}: primary host '{}' went offline; ending the session (NDEATH) and buffering DATA until "
+          + "it is back", groupId, edgeNodeId, primaryHostId);
+      endSession(s);
+      ended(s, new IllegalStateException("primary host '" + primaryHostId + "' offline"));
+    }
   }
 
   /** Connected and subscribed to commands: NBIRTH, the devices' births, then what waited in the buffer. */
@@ -526,6 +613,7 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
       return;
     }
     s.online = true;
+    waitingForHost = false;
     attempts = 0;
     sessions.incrementAndGet();
     long pending = outbox.pending();
@@ -666,6 +754,7 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
     boolean wasOnline = s.online;
     s.online = false;
     online = false;
+    waitingForHost = false;
     for (DeviceModel d : model.devices()) {
       d.born = false;
       model.unborn(d);
@@ -695,6 +784,12 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
     }
     s.ended = true;
     online = false;
+    waitingForHost = false;
+    endSession(s);
+  }
+
+  /** Ends a session on purpose: NDEATH by hand if it was born (a graceful disconnect discards the will), DISCONNECT. */
+  private void endSession(Session s) {
     try {
       if (s.online) {
         // A graceful MQTT 3.1.1 disconnect discards the will, so the NDEATH is published by hand.
@@ -729,6 +824,7 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
     private Duration keepAlive = Duration.ofSeconds(30);
     private Duration publishTimeout = Duration.ofSeconds(10);
     private int dataQos;
+    private String primaryHostId;
 
     private Builder() {}
 
@@ -855,6 +951,18 @@ public final class SparkplugEdgeNode implements SampleListener, AlarmListener, A
         throw new IllegalArgumentException("dataQos not 0 or 1: " + dataQos);
       }
       this.dataQos = dataQos;
+      return this;
+    }
+
+    /**
+     * The host application whose STATE the node follows (Sparkplug 3.0, topic {@code spBv1.0/STATE/<id>}, JSON
+     * {@code {"online": true, "timestamp": ...}}): the node publishes its births only while that host is online, and
+     * when the host goes offline it ends its session with an NDEATH and keeps DATA in its buffer until the host is
+     * back, so that nothing is published that the host of record cannot receive. Not set by default: the node is
+     * born as soon as it is connected.
+     */
+    public Builder primaryHostId(String primaryHostId) {
+      this.primaryHostId = SparkplugIds.check("primary host id", primaryHostId);
       return this;
     }
 

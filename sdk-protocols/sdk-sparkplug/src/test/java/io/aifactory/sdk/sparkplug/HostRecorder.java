@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -138,6 +139,24 @@ final class HostRecorder implements AutoCloseable {
       }
     }
     throw new AssertionError("no matching Sparkplug message within " + WAIT);
+  }
+
+  /** Returns what arrived so far without waiting. */
+  List<Msg> received() {
+    List<Msg> all = new java.util.ArrayList<>();
+    queue.drainTo(all);
+    return all;
+  }
+
+  /** Publishes a primary host application's STATE as Sparkplug 3.0 defines it: retained, QoS 1, JSON. */
+  void hostState(String hostId, boolean online, long timestamp) throws Exception {
+    rawState(hostId, "{\"online\": " + online + ", \"timestamp\": " + timestamp + "}");
+  }
+
+  /** Publishes {@code payload} on a host's STATE topic, retained. */
+  void rawState(String hostId, String payload) throws Exception {
+    client.publishWith().topic("spBv1.0/STATE/" + hostId).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+        .payload(payload.getBytes(StandardCharsets.UTF_8)).send().get(10, TimeUnit.SECONDS);
   }
 
   /** Publishes a command as a host would: encoded with Tahu, metrics by name. */

@@ -321,6 +321,71 @@ class SparkplugEdgeNodeTest {
   }
 
   @Test
+  void shouldBeBornOnlyWhileItsPrimaryHostIsOnlineAndBufferWhileTheHostIsAway() throws Exception {
+    // A retained STATE outlives the test on the class's broker: a host id of this run only.
+    String hostId = "scada-" + System.nanoTime();
+    long t0 = System.currentTimeMillis() - 10_000;
+    try (HostRecorder host = new HostRecorder(broker.port(), "primary")) {
+      host.hostState(hostId, false, 1_000); // the host's will, retained since it went away
+      try (SparkplugEdgeNode node = node("primary", broker.port(), null, null).primaryHostId(hostId)
+          .bufferDirectory(dir).build()) {
+        node.start();
+        await("connected, waiting for the primary host", () -> node.metrics().waitingForPrimaryHost());
+        node.onSamples(batch(t0, 1));
+        node.onSamples(batch(t0 + 1, 2));
+        assertEquals(2, node.metrics().recordsPending());
+        assertEquals(List.of(), host.received(), "no birth, no data while the primary host is offline");
+        assertFalse(node.isOnline());
+
+        // The host comes online: births, then what waited, as history.
+        host.hostState(hostId, true, 2_000);
+        long bdSeq = bdSeq(host.expect("NBIRTH", null));
+        host.expect("DBIRTH", "press3");
+        for (int i = 1; i <= 2; i++) {
+          Metric metric = host.expect("DDATA", "press3").payload.getMetrics().get(0);
+          assertEquals((float) i, metric.getValue());
+          assertTrue(metric.isHistorical());
+        }
+        await("online", node::isOnline);
+
+        // A STATE older than the one heard last was overtaken on its way (a will after the next birth): ignored.
+        host.hostState(hostId, false, 1_500);
+        node.onSamples(batch(System.currentTimeMillis(), 3));
+        Msg live = host.expect("DDATA", "press3");
+        assertFalse(live.raw.getMetrics(0).getIsHistorical(), "still born: the stale STATE was ignored");
+
+        // The host goes away: the node ends its session with an NDEATH and keeps its data until the host is back.
+        host.hostState(hostId, false, 3_000);
+        assertEquals(bdSeq, bdSeq(host.expect("NDEATH", null)), "the NDEATH of the session that ends");
+        await("waiting again", () -> node.metrics().waitingForPrimaryHost());
+        node.onSamples(batch(t0 + 4, 4));
+        host.hostState(hostId, true, 4_000);
+        assertNotEquals(bdSeq, bdSeq(host.expect("NBIRTH", null)), "a new session");
+        host.expect("DBIRTH", "press3");
+        Metric buffered = host.expect("DDATA", "press3").payload.getMetrics().get(0);
+        assertEquals(4.0f, buffered.getValue());
+        assertTrue(buffered.isHistorical());
+        assertEquals(2, node.metrics().sessions());
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseAStateThatIsNotSparkplugJson() throws Exception {
+    String hostId = "scada-" + System.nanoTime();
+    try (HostRecorder host = new HostRecorder(broker.port(), "badstate");
+        SparkplugEdgeNode node = node("badstate", broker.port(), null, null).primaryHostId(hostId).build()) {
+      node.start();
+      await("waiting for the primary host", () -> node.metrics().waitingForPrimaryHost());
+      host.rawState(hostId, "ONLINE"); // Sparkplug 2.2's plain text: not this version's STATE
+      await("refused", () -> node.metrics().commandsRefused() == 1);
+      assertTrue(node.metrics().waitingForPrimaryHost());
+      host.hostState(hostId, true, 1);
+      host.expect("NBIRTH", null);
+    }
+  }
+
+  @Test
   void shouldDeliverAfterARestartWhatWasAcceptedWhileDisconnected() throws Exception {
     FakeDevice plc = new FakeDevice();
     int n = 20;

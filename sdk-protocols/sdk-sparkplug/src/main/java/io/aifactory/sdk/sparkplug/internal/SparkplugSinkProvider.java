@@ -42,7 +42,7 @@ public final class SparkplugSinkProvider implements SinkProvider {
   @Override
   public Sink open(ConfigNode node, AppContext context) {
     node.checkFields("name", "type", "samples", "broker", "groupId", "edgeNodeId", "clientId", "credentials", "tls",
-        "bufferDirectory", "bufferMaxBytes", "keepAlive", "publishTimeout", "dataQos", "devices");
+        "bufferDirectory", "bufferMaxBytes", "keepAlive", "publishTimeout", "dataQos", "primaryHostId", "devices");
     String name = node.text("name");
     SparkplugEdgeNode.Builder b = SparkplugEdgeNode.newBuilder();
     List<Reading> readings = new ArrayList<>();
@@ -70,6 +70,9 @@ public final class SparkplugSinkProvider implements SinkProvider {
       }
       if (node.has("publishTimeout")) {
         b.publishTimeout(node.duration("publishTimeout", null));
+      }
+      if (node.has("primaryHostId")) {
+        b.primaryHostId(node.text("primaryHostId"));
       }
       if (node.has("dataQos")) {
         b.dataQos((int) node.integer("dataQos", 0));
