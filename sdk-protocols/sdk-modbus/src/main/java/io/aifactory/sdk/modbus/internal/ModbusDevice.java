@@ -372,7 +372,8 @@ public final class ModbusDevice implements Device {
   /** Returns the state as the state listeners have heard it (the tracker's). */
   @Override
   public ConnectionState state() {
-    return tracker.state();
+    // Closed from the moment close() begins, as callers expect, though listeners hear CLOSED a moment later.
+    return closed ? ConnectionState.CLOSED : tracker.state();
   }
 
   @Override
