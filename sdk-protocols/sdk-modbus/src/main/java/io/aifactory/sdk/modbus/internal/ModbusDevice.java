@@ -4,11 +4,9 @@ import com.ghgande.j2mod.modbus.util.SerialParameters;
 import io.aifactory.sdk.core.AddressException;
 import io.aifactory.sdk.core.ConnectionState;
 import io.aifactory.sdk.core.Device;
-import io.aifactory.sdk.core.DeviceMetrics;
 import io.aifactory.sdk.core.DeviceException;
+import io.aifactory.sdk.core.DeviceMetrics;
 import io.aifactory.sdk.core.DeviceOptions;
-import io.aifactory.sdk.core.DeviceTimeoutException;
-import io.aifactory.sdk.core.ProtocolException;
 import io.aifactory.sdk.core.Quality;
 import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.SampleListener;
@@ -19,26 +17,14 @@ import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.core.spi.ConnectionTracker;
 import io.aifactory.sdk.modbus.ModbusAddress;
 import io.aifactory.sdk.modbus.ModbusCodec;
-import io.aifactory.sdk.modbus.ModbusDeviceException;
-import io.aifactory.sdk.modbus.ModbusExceptionCode;
-import io.aifactory.sdk.modbus.ModbusTable;
-import io.aifactory.sdk.modbus.WordOrder;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,14 +34,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Modbus device: one connection, used by one I/O thread that runs every request in turn (so requests are
- * serialised and need no locks), plus one scheduler thread for poll ticks and reconnect timers, plus one callback
- * thread. Poll ticks stay on time while the I/O thread waits on the network: a tick that finds the device
+ * serialised and need no locks), plus one scheduler thread for poll ticks, reconnect timers and the watchdog, plus one
+ * callback thread. Poll ticks stay on time while the I/O thread waits on the network: a tick that finds the device
  * disconnected delivers BAD (DISCONNECTED) samples at once, and a tick that finds the previous poll still running is
  * counted as an overrun.
  *
  * <p>No user code runs on the I/O or the scheduler thread: sample batches, state changes and the completion of
  * {@link #whenConnected()} are handed to the callback thread, in the order they happened. A listener that blocks on
  * {@link #read} or {@link #write} therefore only delays later callbacks, never the requests it waits for.
+ *
+ * <p>This class owns the device's threads, its subscriptions, closing, and the {@link Device} API. The connection's
+ * life (connecting, reconnecting, the watchdog, exchanges) is {@link ModbusConnection}'s, reading is
+ * {@link ModbusReader}'s and writing {@link ModbusWriter}'s. The connection's state has one source of truth, the
+ * {@link ConnectionTracker}, which {@link ModbusConnection} moves on the callback thread and {@link #close} moves to
+ * CLOSED; the device itself keeps only whether {@link #close} has begun.
  */
 public final class ModbusDevice implements Device {
   private static final Logger log = LoggerFactory.getLogger(ModbusDevice.class);
@@ -63,61 +55,27 @@ public final class ModbusDevice implements Device {
   private final URI uri;
   private final ModbusSettings settings;
   private final DeviceOptions options;
-  private final Supplier<Transport> transports;
-  /** Per-request limits, lowered when the device answers ILLEGAL_DATA_VALUE to a merged request. */
-  private volatile int registerLimit;
-  private volatile int bitLimit;
   private final ConnectionTracker tracker;
-  private final Holes holes = new Holes();
   private final Quality disconnected;
   private final List<PollingSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Counters counters = new Counters(this::missedPolls, this::pipelineDepth);
   /** Missed polls of subscriptions that were closed. */
   private final AtomicLong retiredMissedPolls = new AtomicLong();
-  private volatile boolean everConnected;
-  private final Map<List<Tag>, ReadPlan> plans = new ConcurrentHashMap<>();
-  private volatile ReadPlan recentPlan;
-  private volatile boolean closed;
+  private final ModbusConnection connection;
+  private final ModbusReader reader;
+  private final ModbusWriter writer;
   /**
-   * The connection's state as the I/O thread sees it, which {@link #read}, {@link #write} and {@link #state} use;
-   * the tracker (listeners) and {@code connected} (whenConnected) follow it on the callback thread.
+   * Set when {@link #close} begins, before the tracker hears CLOSED on the callback thread: from then on requests are
+   * refused as closed and the connection reports no more changes. Not a second state: the tracker stays the state.
    */
-  private volatile ConnectionState state = ConnectionState.CONNECTING;
-  private final Object stateLock = new Object();
-  private CompletableFuture<Void> connected = new CompletableFuture<>();
+  private volatile boolean closed;
+  private final Object closeLock = new Object();
   private ThreadPoolExecutor io;
   private volatile Thread ioThread;
   private ScheduledThreadPoolExecutor scheduler;
   /** Runs listeners and whenConnected dependents, one at a time, in the order the I/O and scheduler threads hand them over. */
   private ThreadPoolExecutor callbacks;
   private volatile Thread callbackThread;
-
-  // I/O thread only
-  private final byte[] request = new byte[260];
-  private final byte[] response = new byte[260];
-  private Transport transport;
-  /** The transport in use and when its current exchange began (0 when idle), for the watchdog. */
-  private volatile Transport watched;
-  private volatile long exchangeStartedNanos;
-  /** A transport whose connect() is under way, for close(). */
-  private volatile Transport connecting;
-  private int attempts;
-  /** The last failed attempt's reason since the last connection, so that a reason is logged at WARN once. */
-  private String lastAttemptFailure;
-  /** The device answered ILLEGAL_FUNCTION to FC22 (mask write) or FC06 (write single register): avoid them. */
-  private boolean noMaskWrite;
-  private boolean noSingleWrite;
-  /**
-   * Units that answered on this connection since the last timeout. A timeout closes the connection only if no other
-   * unit answered since the previous one: a silent slave on a shared bus is that slave's failure, while a connection
-   * on which nobody answers is dead (and a device with one unit resets at its first timeout, as before).
-   */
-  private final BitSet answeredSinceTimeout = new BitSet(256);
-  /** Units that timed out in the cycle being executed: their later requests in it are not sent. */
-  private final BitSet silentThisCycle = new BitSet(256);
-  private final PipelineStallDetector stalls = new PipelineStallDetector();
-  /** Set once pipelined replies were seen to stall (a device with Nagle's algorithm on): requests go one by one. */
-  private volatile boolean pipelineOff;
 
   ModbusDevice(ModbusSettings settings, DeviceOptions options) {
     this(settings, options, transportFactory(settings));
@@ -127,11 +85,11 @@ public final class ModbusDevice implements Device {
     this.uri = settings.uri;
     this.settings = settings;
     this.options = options;
-    this.transports = transports;
-    this.registerLimit = settings.maxRegisters;
-    this.bitLimit = settings.maxBits;
     this.tracker = new ConnectionTracker(this);
     this.disconnected = Quality.bad(Quality.Reason.DISCONNECTED, "no connection to " + uri);
+    this.connection = new ModbusConnection(this, settings, options, transports, tracker, counters);
+    this.reader = new ModbusReader(settings, options, connection, counters, disconnected);
+    this.writer = new ModbusWriter(settings, connection, reader);
   }
 
   private static Supplier<Transport> transportFactory(ModbusSettings s) {
@@ -172,26 +130,9 @@ public final class ModbusDevice implements Device {
     scheduler = new ScheduledThreadPoolExecutor(1, daemon("modbus-poll " + name));
     scheduler.setRemoveOnCancelPolicy(true);
     scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    runOnIo(this::connect);
+    runOnIo(connection::connect);
     long period = Math.max(50, settings.requestTimeout.toMillis());
-    scheduler.scheduleAtFixedRate(this::watchdog, period, period, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * Every exchange has its own timeout, but a transport we do not control (j2mod's serial layer) has been seen to
-   * block forever. If one exchange outlives twice its timeout, close the transport from here: the blocked read
-   * fails, and the I/O thread treats it as a lost connection.
-   */
-  private void watchdog() {
-    long started = exchangeStartedNanos;
-    Transport t = watched;
-    if (started == 0 || t == null) return;
-    long limit = 2 * settings.requestTimeout.toNanos() + TimeUnit.SECONDS.toNanos(1);
-    if (System.nanoTime() - started > limit) {
-      log.warn("{}: an exchange on {} has not returned for {} ms; closing the connection", uri, t.describe(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      t.close();
-    }
+    scheduler.scheduleAtFixedRate(connection::watchdog, period, period, TimeUnit.MILLISECONDS);
   }
 
   private static ThreadFactory daemon(String name) {
@@ -227,45 +168,16 @@ public final class ModbusDevice implements Device {
   }
 
   private int pipelineDepth() {
-    return settings.framing == ModbusSettings.Framing.TCP && !pipelineOff ? settings.pipeline : 1;
+    return reader.pipelineDepth();
   }
 
   /** Returns the plan {@link #read} uses for {@code tags}: how many requests one cycle takes, and which. */
   public ReadPlan plan(List<Tag> tags) {
-    // Polling loops pass the same tags every cycle: comparing references finds their plan without hashing 1000 tags
-    // (and still notices a list the caller changed since).
-    ReadPlan p = recentPlan;
-    if (p != null && p.holesVersion == holes.version() && sameTags(p.tags, tags)) return p;
-    p = plans.get(tags);
-    if (p == null || p.holesVersion != holes.version()) {
-      List<Tag> copy = List.copyOf(tags);
-      p = newPlan(copy);
-      if (plans.size() > 64) plans.clear();
-      plans.put(copy, p);
-    }
-    recentPlan = p;
-    return p;
-  }
-
-  private static boolean sameTags(Tag[] planned, List<Tag> tags) {
-    if (planned.length != tags.size()) return false;
-    for (int i = 0; i < planned.length; i++) {
-      if (planned[i] != tags.get(i)) return false;
-    }
-    return true;
+    return reader.plan(tags);
   }
 
   ReadPlan newPlan(List<Tag> tags) {
-    int n = tags.size();
-    ModbusAddress[] addresses = new ModbusAddress[n];
-    WordOrder[] orders = new WordOrder[n];
-    int[] units = new int[n];
-    for (int i = 0; i < n; i++) {
-      addresses[i] = ModbusAddress.of(tags.get(i));
-      orders[i] = addresses[i].wordOrder(settings.wordOrder);
-      units[i] = addresses[i].unit(settings.unit);
-    }
-    return new RequestPlanner(registerLimit, bitLimit, settings.maxGap).plan(tags, addresses, orders, units, holes);
+    return reader.newPlan(tags);
   }
 
   @Override
@@ -282,6 +194,7 @@ public final class ModbusDevice implements Device {
     // connection close() shuts.
     Runnable send = () -> submit(new Op(f, () -> f.complete(execute(plan)),
         () -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, uri + " was closed")))));
+    ConnectionState state = tracker.state();
     if (state == ConnectionState.CONNECTING) {
       // Opened a moment ago: wait for the first connection rather than answer DISCONNECTED before it had a chance.
       afterFirstConnect(f, send, why -> f.complete(badBatch(plan, Quality.bad(Quality.Reason.DISCONNECTED, why))));
@@ -317,351 +230,14 @@ public final class ModbusDevice implements Device {
     return b.build();
   }
 
+  /** Returns true if the tracker says CONNECTED and the device is not closing. */
   boolean isConnected() {
-    return state == ConnectionState.CONNECTED;
+    return !closed && tracker.state() == ConnectionState.CONNECTED;
   }
 
   /** Runs one read cycle of {@code plan}; I/O thread only. */
   SampleBatch execute(ReadPlan plan) {
-    long started = System.nanoTime();
-    if (plan.holesVersion != holes.version()) plan = newPlan(plan.tagList);
-    silentThisCycle.clear();
-    if (settings.pipeline > 1 && !pipelineOff && transport != null && transport.canPipeline()) {
-      readPipelined(plan);
-    } else {
-      for (ReadPlan.Span span : plan.spans) readSpan(plan, span);
-    }
-    long now = options.nowNanos();
-    SampleBatch.Builder b = SampleBatch.newBuilder(plan.tags.length).receiveTimeNanos(now);
-    for (int i = 0; i < plan.tags.length; i++) {
-      Quality q = plan.scratch[i];
-      if (q != null) {
-        b.addBad(plan.tags[i], q, now);
-        continue;
-      }
-      ReadPlan.Span span = plan.spanOf[i];
-      ModbusAddress a = plan.addresses[i];
-      if (span.table.isBits()) {
-        ModbusCodec.decodeBits(a, plan.tags[i], span.buffer, a.offset() - span.start, b, now);
-      } else {
-        ModbusCodec.decodeRegisters(a, plan.orders[i], plan.tags[i], span.buffer, (a.offset() - span.start) * 2, b, now);
-      }
-    }
-    counters.poll(plan, started);
-    return b.build();
-  }
-
-  private void readSpan(ReadPlan plan, ReadPlan.Span span) {
-    if (transport == null) {
-      mark(plan, span.items, disconnected);
-      return;
-    }
-    if (silentThisCycle.get(span.unit)) {
-      mark(plan, span.items, silentUnit(span.unit));
-      return;
-    }
-    // The planner never bridges a hole, so only a span of one value can be (or overlap) one.
-    boolean hole = span.items.length == 1 && holes.any(span.unit, span.table, span.start, span.start + span.count);
-    if (hole) {
-      long wait = holes.untilRetry(span.unit, span.table, span.start, span.start + span.count);
-      if (wait > 0) {
-        mark(plan, span.items, Quality.bad(Quality.Reason.DEVICE_ERROR, ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code(),
-            describe(span.unit) + " refused " + describe(span.table, span.start, span.count)
-                + " with ILLEGAL_DATA_ADDRESS; asked again in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms"));
-        return;
-      }
-    }
-    try {
-      fetch(span.unit, span.table, span.start, span.count, span.chunk, span.buffer, 0);
-      mark(plan, span.items, null);
-      if (hole) {
-        log.info("{}: {} answers again; no longer a hole", uri, span);
-        holes.answered(span.unit, span.table, span.start, span.start + span.count);
-      }
-    } catch (ModbusDeviceException e) {
-      handleRefusal(plan, span, e);
-    } catch (IOException | ProtocolException e) {
-      mark(plan, span.items, transportError(e));
-      failed(span.unit, e);
-    }
-  }
-
-  private Quality silentUnit(int unit) {
-    return Quality.bad(Quality.Reason.TIMEOUT, describe(unit) + " did not answer earlier in this cycle");
-  }
-
-  /**
-   * A request to {@code unit} failed without a reply. A timeout while other units still answer, or on a transport
-   * that {@link Transport#survivesTimeout() survives timeouts} (a serial port), is that unit's silence: the
-   * connection stays, and the unit's later requests in this cycle are not sent (a silent slave costs one request
-   * timeout per cycle, not one per request). Anything else drops the connection.
-   *
-   * <p>Keeping a serial port open also keeps the timeout on time: closing one can take hundreds of milliseconds, and
-   * the rows of the cycle would wait for it.
-   */
-  private void failed(int unit, Exception e) {
-    if (e instanceof SocketTimeoutException) {
-      boolean othersAnswer = answeredSinceTimeout.cardinality() > (answeredSinceTimeout.get(unit) ? 1 : 0);
-      answeredSinceTimeout.clear();
-      if (othersAnswer || (transport != null && transport.survivesTimeout())) {
-        silentThisCycle.set(unit);
-        log.debug("{}: unit {} did not answer; keeping the connection", uri, unit);
-        return;
-      }
-    }
-    lost(e);
-  }
-
-  /**
-   * A span was answered with an exception. ILLEGAL_DATA_ADDRESS for a merged span: read its tags one by one and
-   * remember the hole. ILLEGAL_DATA_VALUE for a request of several elements (a merged span, or a chunk of an array):
-   * the device takes fewer registers (or bits) per request than planned, so halve the limit for later plans (never
-   * below one element) and read this span's tags again one by one. A request of one element refused says nothing
-   * about the limit. Anything else: its tags are BAD with the code.
-   */
-  private void handleRefusal(ReadPlan plan, ReadPlan.Span span, ModbusDeviceException e) {
-    boolean merged = span.items.length > 1 || span.count != plan.addresses[span.items[0]].width();
-    // A request of one element that is refused says nothing about the device's limit; one of several elements may.
-    int widest = 1;
-    for (int i : span.items) widest = Math.max(widest, RequestPlanner.elementWidth(plan.addresses[i]));
-    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_VALUE.code() && span.chunk > widest) {
-      lowerLimit(span, widest);
-      if ((span.table.isBits() ? bitLimit : registerLimit) < span.chunk) {
-        splitAndRetry(plan, span, false);
-        return;
-      }
-    }
-    if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code() && merged) {
-      log.debug("{}: {} refused as a whole ({}); reading its tags one by one", uri, span, e.getMessage());
-      splitAndRetry(plan, span, true);
-    } else {
-      if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) holes.refused(span.unit, span.table, span.start, span.start + span.count);
-      mark(plan, span.items, deviceError(e));
-    }
-  }
-
-  /**
-   * Sends up to {@code pipeline} single-request spans before reading their replies, so that one cycle costs a few
-   * round trips instead of one per request. Replies must come in order; exception replies are handled after the
-   * window's replies are all read (a split retry needs the connection to itself).
-   */
-  private void readPipelined(ReadPlan plan) {
-    ReadPlan.Span[] spans = plan.spans;
-    int depth = settings.pipeline;
-    int[] tokens = new int[depth];
-    ReadPlan.Span[] window = new ReadPlan.Span[depth];
-    ModbusDeviceException[] refused = new ModbusDeviceException[depth];
-    int next = 0;
-    while (next < spans.length) {
-      int n = 0;
-      while (next < spans.length && n < depth) {
-        ReadPlan.Span span = spans[next++];
-        // A learned hole (a span of one value, planned alone) goes through readSpan, which backs it off.
-        boolean hole = span.items.length == 1 && holes.any(span.unit, span.table, span.start, span.start + span.count);
-        if (span.requestCount() == 1 && !hole) {
-          window[n++] = span;
-        } else {
-          readSpan(plan, span);
-        }
-      }
-      if (n == 0) continue;
-      if (transport == null) {
-        for (int k = 0; k < n; k++) mark(plan, window[k].items, disconnected);
-        continue;
-      }
-      int received = 0;
-      long sentNanos = System.nanoTime();
-      long firstNanos = 0;
-      boolean clean = true;
-      exchangeStartedNanos = sentNanos;
-      try {
-        for (int k = 0; k < n; k++) {
-          ReadPlan.Span s = window[k];
-          counters.requests.incrementAndGet();
-          tokens[k] = transport.send(s.unit, request, readRequest(s.table, s.start, s.count));
-        }
-        for (; received < n; received++) {
-          ReadPlan.Span s = window[received];
-          refused[received] = null;
-          exchangeStartedNanos = System.nanoTime();
-          int len = transport.receive(tokens[received], s.unit, response);
-          answeredSinceTimeout.set(s.unit);
-          try {
-            checkReply(len, s.table.readFunctionCode(), s.unit, describe(s.table, s.start, s.count));
-            copyReadReply(len, s.unit, s.table, s.start, s.count, s.buffer, 0);
-            mark(plan, s.items, null);
-          } catch (ModbusDeviceException e) {
-            refused[received] = e;
-            clean = false;
-          }
-          if (received == 0) firstNanos = System.nanoTime();
-        }
-        if (clean && stalls.window(n, sentNanos, firstNanos, System.nanoTime()) && !pipelineOff) {
-          pipelineOff = true;
-          log.warn("{}: pipelined replies stall: the device sends each reply only once we acknowledged the previous one "
-              + "(Nagle's algorithm on its side, delayed ACK on ours), so pipeline={} is slower than requests one by one; "
-              + "sending requests one by one from now on", uri, depth);
-        }
-      } catch (IOException | ProtocolException e) {
-        if (e instanceof SocketTimeoutException) counters.timeouts.incrementAndGet();
-        Quality q = transportError(e);
-        for (int k = received; k < n; k++) mark(plan, window[k].items, q);
-        lost(e);
-      } finally {
-        exchangeStartedNanos = 0;
-      }
-      for (int k = 0; k < received; k++) {
-        if (refused[k] != null) handleRefusal(plan, window[k], refused[k]);
-      }
-    }
-  }
-
-  /** Halves the limit below the refused request's size, never below {@code floor} (the span's widest element). */
-  private void lowerLimit(ReadPlan.Span span, int floor) {
-    int lowered = Math.max(floor, span.chunk / 2);
-    if (span.table.isBits()) {
-      if (lowered >= bitLimit) return;
-      bitLimit = lowered;
-    } else {
-      if (lowered >= registerLimit) return;
-      registerLimit = lowered;
-    }
-    log.info("{} refused {} with ILLEGAL_DATA_VALUE; planning at most {} {} per request from now on", uri, span, lowered,
-        span.table.isBits() ? "bits" : "registers");
-    holes.invalidate();
-  }
-
-  /** Reads a span's tags one by one; with {@code learnGaps}, a refusal that no tag explains makes its gaps holes. */
-  private void splitAndRetry(ReadPlan plan, ReadPlan.Span span, boolean learnGaps) {
-    int limit = span.table.isBits() ? bitLimit : registerLimit;
-    boolean anyRefused = false;
-    for (int i : span.items) {
-      ModbusAddress a = plan.addresses[i];
-      if (transport == null) {
-        plan.scratch[i] = disconnected;
-        continue;
-      }
-      if (silentThisCycle.get(span.unit)) {
-        plan.scratch[i] = silentUnit(span.unit);
-        continue;
-      }
-      try {
-        int chunk = RequestPlanner.chunk(a.width(), limit, RequestPlanner.elementWidth(a));
-        fetch(span.unit, span.table, a.offset(), a.width(), chunk, span.buffer, a.offset() - span.start);
-        plan.scratch[i] = null;
-      } catch (ModbusDeviceException e) {
-        plan.scratch[i] = deviceError(e);
-        if (e.code() == ModbusExceptionCode.ILLEGAL_DATA_ADDRESS.code()) {
-          anyRefused = true;
-          holes.refused(span.unit, span.table, a.offset(), a.end());
-        }
-      } catch (IOException | ProtocolException e) {
-        plan.scratch[i] = transportError(e);
-        failed(span.unit, e);
-      }
-    }
-    if (learnGaps && !anyRefused) {
-      // Every tag alone was fine, so the device refused an address in a gap the span bridged.
-      int end = span.start;
-      List<int[]> ranges = new ArrayList<>();
-      for (int i : span.items) ranges.add(new int[] {plan.addresses[i].offset(), plan.addresses[i].end()});
-      ranges.sort((x, y) -> Integer.compare(x[0], y[0]));
-      for (int[] r : ranges) {
-        if (r[0] > end) holes.add(span.unit, span.table, end, r[0]);
-        end = Math.max(end, r[1]);
-      }
-    }
-  }
-
-  private static void mark(ReadPlan plan, int[] items, Quality q) {
-    for (int i : items) plan.scratch[i] = q;
-  }
-
-  private Quality deviceError(ModbusDeviceException e) {
-    return Quality.bad(Quality.Reason.DEVICE_ERROR, e.code(), e.getMessage());
-  }
-
-  private Quality transportError(Exception e) {
-    if (e instanceof SocketTimeoutException) return Quality.bad(Quality.Reason.TIMEOUT, e.getMessage());
-    if (e instanceof ProtocolException) return Quality.bad(Quality.Reason.PROTOCOL_ERROR, e.getMessage());
-    return Quality.bad(Quality.Reason.DISCONNECTED, String.valueOf(e.getMessage()));
-  }
-
-  /**
-   * Reads {@code count} registers or bits from {@code start} into {@code dest} at register or bit index
-   * {@code destIndex}, in requests of {@code chunk} (the last may be shorter); see {@link RequestPlanner#chunk}.
-   */
-  private void fetch(int unit, ModbusTable table, int start, int count, int chunk, byte[] dest, int destIndex)
-      throws IOException {
-    for (int done = 0; done < count; done += chunk) {
-      int n = Math.min(chunk, count - done);
-      int len = transact(unit, readRequest(table, start + done, n), describe(table, start + done, n));
-      copyReadReply(len, unit, table, start + done, n, dest, destIndex + done);
-    }
-  }
-
-  /** Puts a read request into {@code request}; returns its length. */
-  private int readRequest(ModbusTable table, int address, int n) {
-    request[0] = (byte) table.readFunctionCode();
-    request[1] = (byte) (address >> 8);
-    request[2] = (byte) address;
-    request[3] = (byte) (n >> 8);
-    request[4] = (byte) n;
-    return 5;
-  }
-
-  private static String describe(ModbusTable table, int address, int n) {
-    return table.notation() + ":" + address + " ×" + n;
-  }
-
-  /** Checks a read reply's byte count against what was asked and copies its registers or bits into {@code dest}. */
-  private void copyReadReply(int len, int unit, ModbusTable table, int address, int n, byte[] dest, int destIndex) {
-    int expected = table.isBits() ? (n + 7) / 8 : n * 2;
-    int byteCount = len >= 2 ? response[1] & 0xff : -1;
-    if (byteCount != expected || len != 2 + byteCount) {
-      throw new ProtocolException(describe(unit) + ": reply to " + describe(table, address, n) + " has byte count "
-          + byteCount + " and " + Math.max(0, len - 2) + " data bytes, expected " + expected);
-    }
-    if (table.isBits()) {
-      for (int i = 0; i < n; i++) ModbusCodec.setBit(dest, destIndex + i, ModbusCodec.bit(response, 16 + i));
-    } else {
-      System.arraycopy(response, 2, dest, destIndex * 2, n * 2);
-    }
-  }
-
-  /** Sends {@code request[0, length)} and returns the reply's length, throwing for exception replies and wrong codes. */
-  private int transact(int unit, int length, String what) throws IOException {
-    counters.requests.incrementAndGet();
-    int fc = request[0] & 0xff;
-    exchangeStartedNanos = System.nanoTime();
-    try {
-      int len = transport.exchange(unit, request, length, response);
-      answeredSinceTimeout.set(unit);
-      return checkReply(len, fc, unit, what);
-    } catch (SocketTimeoutException e) {
-      counters.timeouts.incrementAndGet();
-      throw e;
-    } finally {
-      exchangeStartedNanos = 0;
-    }
-  }
-
-  /** Throws for an exception reply or a reply to another function code; returns {@code len}. */
-  private int checkReply(int len, int fc, int unit, String what) {
-    int replyFc = len > 0 ? response[0] & 0xff : -1;
-    if (replyFc == (fc | 0x80)) {
-      if (len < 2) throw new ProtocolException(describe(unit) + ": exception reply to " + what + " has no exception code");
-      counters.exceptionReplies.incrementAndGet();
-      throw new ModbusDeviceException(describe(unit) + " refused " + what, response[1] & 0xff);
-    }
-    if (replyFc != fc) {
-      throw new ProtocolException(describe(unit) + ": reply to " + what + " has function code " + replyFc + ", expected " + fc);
-    }
-    return len;
-  }
-
-  private String describe(int unit) {
-    return uri.getScheme() + "://" + (transport != null ? transport.describe() : "?") + " unit " + unit;
+    return reader.execute(plan);
   }
 
   @Override
@@ -686,9 +262,10 @@ public final class ModbusDevice implements Device {
     }
     CompletableFuture<Void> f = new CompletableFuture<>();
     Runnable send = () -> submit(f, () -> {
-      doWrite(tag, a, value, image);
+      writer.write(tag, a, value, image);
       f.complete(null);
     });
+    ConnectionState state = tracker.state();
     if (state == ConnectionState.CONNECTING) {
       afterFirstConnect(f, send, why -> f.completeExceptionally(new DeviceException("tag '" + tag.name() + "' not written: " + why)));
       return f;
@@ -698,176 +275,6 @@ public final class ModbusDevice implements Device {
     }
     send.run();
     return f;
-  }
-
-  private void doWrite(Tag tag, ModbusAddress a, Object value, byte[] image) {
-    int unit = a.unit(settings.unit);
-    String what = "write of tag '" + tag.name() + "' to " + a;
-    if (transport == null) throw new DeviceException(what + " failed: no connection to " + uri);
-    try {
-      if (a.table().isBits()) {
-        writeBits(unit, a, image, what);
-      } else {
-        writeRegisters(unit, a, image, what);
-      }
-      if (settings.verifyWrites) verify(unit, tag, a, image, what);
-    } catch (ModbusDeviceException e) {
-      throw new ModbusDeviceException(describe(unit) + " refused " + what, e.code());
-    } catch (SocketTimeoutException e) {
-      failed(unit, e);
-      throw new DeviceTimeoutException(what + ": " + e.getMessage(), e);
-    } catch (ProtocolException e) {
-      lost(e);
-      throw new ProtocolException(what + ": " + e.getMessage(), e);
-    } catch (IOException e) {
-      lost(e);
-      throw new DeviceException(what + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void writeBits(int unit, ModbusAddress a, byte[] image, String what) throws IOException {
-    int addr = a.offset();
-    if (!a.dataType().isArray()) {
-      request[0] = 5;
-      request[1] = (byte) (addr >> 8);
-      request[2] = (byte) addr;
-      request[3] = (byte) (ModbusCodec.bit(image, 0) ? 0xFF : 0x00);
-      request[4] = 0;
-      checkEcho(transact(unit, 5, what), 5, unit, what);
-      return;
-    }
-    int count = a.width();
-    for (int done = 0; done < count; done += 1968) {
-      int n = Math.min(1968, count - done);
-      int at = addr + done;
-      int bytes = (n + 7) / 8;
-      request[0] = 15;
-      request[1] = (byte) (at >> 8);
-      request[2] = (byte) at;
-      request[3] = (byte) (n >> 8);
-      request[4] = (byte) n;
-      request[5] = (byte) bytes;
-      Arrays.fill(request, 6, 6 + bytes, (byte) 0);
-      for (int i = 0; i < n; i++) {
-        if (ModbusCodec.bit(image, done + i)) request[6 + i / 8] |= (byte) (1 << (i & 7));
-      }
-      checkEcho(transact(unit, 6 + bytes, what), 5, unit, what);
-    }
-  }
-
-  /**
-   * Writes registers: one with FC06 and more with FC16, or all with FC16 under {@code writeFunction=fc16} or once the
-   * device answered FC06 with ILLEGAL_FUNCTION. A bit of a register with FC22, which changes it atomically on the
-   * device; under {@code writeFunction=fc16}, or once the device answered FC22 with ILLEGAL_FUNCTION, by reading the
-   * register and writing it back, which is not atomic: a change the PLC makes to another bit of that register in
-   * between is lost.
-   */
-  private void writeRegisters(int unit, ModbusAddress a, byte[] image, String what) throws IOException {
-    int addr = a.offset();
-    if (a.bit() >= 0) {
-      int bit = ((((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit()) & 1;
-      if (!settings.fc16Writes && !noMaskWrite) {
-        try {
-          maskWrite(unit, addr, a.bit(), bit, what);
-          return;
-        } catch (ModbusDeviceException e) {
-          if (e.code() != ModbusExceptionCode.ILLEGAL_FUNCTION.code()) throw e;
-          noMaskWrite = true;
-          log.info("{} does not support FC22 (mask write register); writing bits of registers by read-modify-write from now on", uri);
-        }
-      }
-      byte[] word = new byte[2];
-      fetch(unit, ModbusTable.HOLDING_REGISTER, addr, 1, 1, word, 0);
-      int v = ((word[0] & 0xff) << 8) | (word[1] & 0xff);
-      v = bit != 0 ? v | (1 << a.bit()) : v & ~(1 << a.bit());
-      word[0] = (byte) (v >> 8);
-      word[1] = (byte) v;
-      writeWords(unit, addr, word, 1, 1, what);
-      return;
-    }
-    writeWords(unit, addr, image, a.width(), RequestPlanner.elementWidth(a), what);
-  }
-
-  private void maskWrite(int unit, int addr, int bit, int value, String what) throws IOException {
-    int and = ~(1 << bit) & 0xffff;
-    int or = value << bit;
-    request[0] = 22;
-    request[1] = (byte) (addr >> 8);
-    request[2] = (byte) addr;
-    request[3] = (byte) (and >> 8);
-    request[4] = (byte) and;
-    request[5] = (byte) (or >> 8);
-    request[6] = (byte) or;
-    checkEcho(transact(unit, 7, what), 7, unit, what);
-  }
-
-  /** Writes {@code count} registers; a value written in several requests is split only between its elements. */
-  private void writeWords(int unit, int addr, byte[] image, int count, int step, String what) throws IOException {
-    if (count == 1 && !settings.fc16Writes && !noSingleWrite) {
-      request[0] = 6;
-      request[1] = (byte) (addr >> 8);
-      request[2] = (byte) addr;
-      request[3] = image[0];
-      request[4] = image[1];
-      try {
-        checkEcho(transact(unit, 5, what), 5, unit, what);
-        return;
-      } catch (ModbusDeviceException e) {
-        if (e.code() != ModbusExceptionCode.ILLEGAL_FUNCTION.code()) throw e;
-        noSingleWrite = true;
-        log.info("{} does not support FC06 (write single register); writing single registers with FC16 from now on", uri);
-      }
-    }
-    int chunk = RequestPlanner.chunk(count, 123, step);
-    for (int done = 0; done < count; done += chunk) {
-      int n = Math.min(chunk, count - done);
-      int at = addr + done;
-      request[0] = 16;
-      request[1] = (byte) (at >> 8);
-      request[2] = (byte) at;
-      request[3] = (byte) (n >> 8);
-      request[4] = (byte) n;
-      request[5] = (byte) (n * 2);
-      System.arraycopy(image, done * 2, request, 6, n * 2);
-      checkEcho(transact(unit, 6 + n * 2, what), 5, unit, what);
-    }
-  }
-
-  private void checkEcho(int len, int expected, int unit, String what) {
-    if (len != expected) {
-      throw new ProtocolException(describe(unit) + ": reply to " + what + " has " + len + " bytes, expected " + expected);
-    }
-    int echoed = ((response[1] & 0xff) << 8) | (response[2] & 0xff);
-    int sent = ((request[1] & 0xff) << 8) | (request[2] & 0xff);
-    if (echoed != sent) {
-      throw new ProtocolException(describe(unit) + ": reply to " + what + " echoes address " + echoed + ", expected " + sent);
-    }
-  }
-
-  private void verify(int unit, Tag tag, ModbusAddress a, byte[] image, String what) throws IOException {
-    int width = a.width();
-    byte[] back = new byte[a.table().isBits() ? (width + 7) / 8 + 1 : width * 2];
-    int limit = a.table().isBits() ? bitLimit : registerLimit;
-    fetch(unit, a.table(), a.offset(), width, RequestPlanner.chunk(width, limit, RequestPlanner.elementWidth(a)), back, 0);
-    boolean same = true;
-    if (a.table().isBits()) {
-      for (int i = 0; i < width; i++) same &= ModbusCodec.bit(back, i) == ModbusCodec.bit(image, i);
-    } else if (a.bit() >= 0) {
-      int wrote = (((image[0] & 0xff) << 8) | (image[1] & 0xff)) >> a.bit() & 1;
-      int read = (((back[0] & 0xff) << 8) | (back[1] & 0xff)) >> a.bit() & 1;
-      same = wrote == read;
-    } else {
-      same = Arrays.equals(back, image);
-    }
-    if (!same) {
-      throw new DeviceException(what + " did not stick: read back " + hex(back) + ", wrote " + hex(image));
-    }
-  }
-
-  private static String hex(byte[] b) {
-    StringBuilder s = new StringBuilder("[");
-    for (int i = 0; i < b.length; i++) s.append(i == 0 ? "" : " ").append(String.format("%02x", b[i] & 0xff));
-    return s.append(']').toString();
   }
 
   @Override
@@ -897,7 +304,7 @@ public final class ModbusDevice implements Device {
   }
 
   long holesVersion() {
-    return holes.version();
+    return reader.holesVersion();
   }
 
   DeviceOptions options() {
@@ -906,6 +313,11 @@ public final class ModbusDevice implements Device {
 
   Quality disconnectedQuality() {
     return disconnected;
+  }
+
+  /** Returns true once {@link #close} has begun. */
+  boolean isClosing() {
+    return closed;
   }
 
   private void submit(CompletableFuture<?> f, Runnable body) {
@@ -934,105 +346,13 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  private void connect() {
-    if (closed || transport != null) return;
-    Transport t = null;
+  /** Runs {@code r} on the I/O thread after {@code delayNanos}, unless the device closes first. */
+  void runOnIoAfter(Runnable r, long delayNanos) {
     try {
-      t = transports.get();
-      connecting = t;
-      t.connect();
-      if (closed) {
-        // close() ran while we connected and may have missed t
-        t.close();
-        return;
-      }
-      transport = t;
-      watched = t;
-      connecting = null;
-      attempts = 0;
-      answeredSinceTimeout.clear();
-      if (everConnected) counters.reconnects.incrementAndGet();
-      everConnected = true;
-      lastAttemptFailure = null;
-      transition(ConnectionState.CONNECTED, null);
-    } catch (IOException | RuntimeException e) {
-      failedAttempt(t, e);
-    } catch (Throwable e) {
-      // An Error here is usually the environment (jSerialComm's native library missing: UnsatisfiedLinkError, then
-      // NoClassDefFoundError). Report and retry it like any failed attempt: ending this task without a retry would
-      // leave the device CONNECTING forever with no reason given.
-      failedAttempt(t, e);
-      if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
+      scheduler.schedule(() -> runOnIo(r), delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException ignored) {
+      // closing
     }
-  }
-
-  /**
-   * A connection attempt failed: the device is DISCONNECTED with {@code e} as the reason (also the first attempt:
-   * staying CONNECTING would pass a port that cannot be opened off as a connection still being made), and retries.
-   */
-  private void failedAttempt(Transport t, Throwable e) {
-    connecting = null;
-    if (t != null) {
-      try {
-        t.close();
-      } catch (RuntimeException closeFailed) {
-        e.addSuppressed(closeFailed);
-      }
-    }
-    attempts++;
-    // A refused or unreachable PLC may come back by itself: never a permanent refusal.
-    tracker.attemptFailed(e, false);
-    // Once at WARN when attempts start failing or fail for another reason; retries that fail alike would flood the
-    // log at the backoff's pace, so they are DEBUG. An Error (the environment, not the device) keeps its stack trace.
-    String why = e.toString();
-    if (!why.equals(lastAttemptFailure)) {
-      if (e instanceof Error) {
-        log.warn("{}: cannot connect: {}; retrying", uri, why, e);
-      } else {
-        log.warn("{}: cannot connect: {}; retrying", uri, why);
-      }
-      lastAttemptFailure = why;
-    } else {
-      log.debug("{}: connection attempt {} failed: {}", uri, attempts, why);
-    }
-    transition(ConnectionState.DISCONNECTED, e);
-    scheduleReconnect();
-  }
-
-  /** Drops the connection after a failure; I/O thread only. */
-  private void lost(Throwable cause) {
-    if (transport == null) return;
-    transport.close();
-    transport = null;
-    watched = null;
-    attempts = 1;
-    transition(ConnectionState.DISCONNECTED, cause);
-    scheduleReconnect();
-  }
-
-  /**
-   * Changes the state at once, and tells the listeners and completes whenConnected on the callback thread, in the
-   * order the changes happened.
-   */
-  private void transition(ConnectionState next, Throwable cause) {
-    CompletableFuture<Void> toComplete = null;
-    synchronized (stateLock) {
-      if (closed || state == next || state == ConnectionState.CLOSED) return; // close() moves to CLOSED itself
-      ConnectionState previous = state;
-      state = next;
-      if (next == ConnectionState.CONNECTED) {
-        toComplete = connected;
-      } else if (previous == ConnectionState.CONNECTED) {
-        // The old future is promised to complete (maybe not yet: the callback thread may be behind), so callers
-        // from now on wait for the next connection.
-        connected = new CompletableFuture<>();
-      }
-    }
-    CompletableFuture<Void> c = toComplete;
-    runCallback(() -> {
-      tracker.transition(next, cause);
-      if (c != null) c.complete(null);
-    });
   }
 
   Thread callbackThread() {
@@ -1049,27 +369,18 @@ public final class ModbusDevice implements Device {
     }
   }
 
-  private void scheduleReconnect() {
-    if (closed) return;
-    long delay = options.reconnectPolicy().delay(attempts, ThreadLocalRandom.current().nextDouble()).toNanos();
-    try {
-      scheduler.schedule(() -> runOnIo(this::connect), delay, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException ignored) {
-      // closing
-    }
-  }
-
+  /** Returns the state as the state listeners have heard it (the tracker's). */
   @Override
   public ConnectionState state() {
-    return state;
+    // Closed from the moment close() begins, as callers expect, though listeners hear CLOSED a moment later.
+    return closed ? ConnectionState.CLOSED : tracker.state();
   }
 
   @Override
   public CompletableFuture<Void> whenConnected() {
-    synchronized (stateLock) {
-      // A copy, so a caller cannot complete ours; its dependents still run where ours completes: the callback thread.
-      return connected.copy();
-    }
+    // A copy, so a caller cannot complete the tracker's; its dependents still run where the tracker's completes: the
+    // callback thread.
+    return tracker.whenConnected();
   }
 
   /** Waits for CONNECTED as the state listeners see it, on the callback thread, like {@link #whenConnected()}. */
@@ -1096,12 +407,9 @@ public final class ModbusDevice implements Device {
 
   @Override
   public void close() {
-    CompletableFuture<Void> notConnected;
-    synchronized (stateLock) {
+    synchronized (closeLock) {
       if (closed) return;
       closed = true;
-      state = ConnectionState.CLOSED;
-      notConnected = connected;
     }
     for (PollingSubscription s : subscriptions) s.close();
     // Cancels poll ticks, reconnect timers and the watchdog; no interrupt, as close() may run on any thread.
@@ -1112,11 +420,8 @@ public final class ModbusDevice implements Device {
     }
     // Close the connection from here rather than queue that behind a request the PLC may never answer: the request
     // in progress fails at once and the socket or serial port is free when close() returns. A connection still
-    // being made is closed too (connecting is read first: connect() clears it only after publishing watched).
-    Transport c = connecting;
-    if (c != null) c.close();
-    Transport t = watched;
-    if (t != null) t.close();
+    // being made is closed too.
+    connection.closeNow();
     if (Thread.currentThread() != ioThread) {
       try {
         if (!io.awaitTermination(settings.requestTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
@@ -1126,18 +431,16 @@ public final class ModbusDevice implements Device {
         Thread.currentThread().interrupt();
       }
     }
-    closeCallbacks(notConnected);
+    closeCallbacks();
   }
 
   /**
-   * Tells the listeners CLOSED after the callbacks already handed over, then lets the callback thread end. Closed
-   * from a callback, it cannot wait for itself; if a callback is stuck, CLOSED is reported from here.
+   * Tells the listeners CLOSED after the callbacks already handed over (the tracker fails whenConnected futures as
+   * closed then), then lets the callback thread end. Closed from a callback, it cannot wait for itself; if a callback
+   * is stuck, CLOSED is reported from here. The tracker moves to CLOSED once, whichever runs first.
    */
-  private void closeCallbacks(CompletableFuture<Void> notConnected) {
-    Runnable tell = () -> {
-      tracker.transition(ConnectionState.CLOSED, null);
-      notConnected.completeExceptionally(new DeviceException(uri + " was closed"));
-    };
+  private void closeCallbacks() {
+    Runnable tell = () -> tracker.transition(ConnectionState.CLOSED, null);
     boolean onCallbackThread = Thread.currentThread() == callbackThread;
     if (onCallbackThread || !runCallback(tell)) tell.run();
     callbacks.shutdown();
@@ -1152,7 +455,7 @@ public final class ModbusDevice implements Device {
 
   @Override
   public String toString() {
-    return "ModbusDevice{" + uri + ", " + state + "}";
+    return "ModbusDevice{" + uri + ", " + tracker.state() + "}";
   }
 
   /**
