@@ -121,12 +121,8 @@ abstract class DeviceContractTest {
     }
     for (Heard h : heard) {
       if (h.state == ConnectionState.DISCONNECTED) assertNotNull(h.cause, "DISCONNECTED without a reason: " + heard);
-      // StateListener: "on the device's own thread". Not asserted for CLOSED: the OPC UA driver tells CLOSED on the
-      // thread that calls close() (MiloDevice.java:772 runs ConnectionTracker.transition, which calls the listeners in
-      // place), a deviation from the javadoc; the Modbus driver tells it on its callback thread.
-      if (h.state != ConnectionState.CLOSED) {
-        assertFalse(h.thread == Thread.currentThread(), h.state + " was told on the caller's thread");
-      }
+      // StateListener: "on the device's own thread", CLOSED included.
+      assertFalse(h.thread == Thread.currentThread(), h.state + " was told on the caller's thread");
     }
   }
 
@@ -178,10 +174,8 @@ abstract class DeviceContractTest {
     assertFailsWithDeviceException(device.read(List.of(tag())));
     assertFailsWithDeviceException(device.write(tag(), 1));
     assertFailsWithDeviceException(device.whenConnected(Duration.ofSeconds(DEADLINE_SECONDS)));
-    // Not asserted: whenConnected() of a device closed while CONNECTED should fail ("it fails if the device closes"; a
-    // closed device is never CONNECTED again), but the Modbus driver returns its completed future of the connection
-    // before close (ModbusDevice.java:1068-1071 copies `connected`, which close() at :1104 keeps as it is). It does
-    // fail for a device closed before it connected: see shouldFailAWaitForTheConnectionWhenTheDeviceCloses.
+    // "It fails if the device closes": a closed device is never CONNECTED again, though it was before.
+    assertFailsWithDeviceException(device.whenConnected());
     assertThrows(DeviceException.class, () -> device.subscribe(List.of(tag()), fast(), b -> { }));
   }
 

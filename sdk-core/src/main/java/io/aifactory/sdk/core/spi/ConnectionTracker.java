@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,11 +27,17 @@ import org.slf4j.LoggerFactory;
  * <p>Listeners hear every change exactly once and in the order the changes happened, never while a lock is held:
  * changes are queued, and whichever thread finds no one else notifying delivers the queue. A listener that makes
  * a transition itself therefore does not recurse; its change is delivered after the current one.
+ *
+ * <p>With a notifier (a device's own single callback thread), the state, the last error and which future
+ * {@link #whenConnected()} hands out change at once, on the thread that makes the transition, and the listeners and
+ * futures hear of it on the notifier: a device's I/O thread can then make transitions that every caller sees at once
+ * without ever running a listener itself.
  */
 public final class ConnectionTracker {
   private static final Logger log = LoggerFactory.getLogger(ConnectionTracker.class);
 
   private final Device device;
+  private final Executor notifier;
   private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
   private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
   private ConnectionState state = ConnectionState.CONNECTING;
@@ -40,8 +48,18 @@ public final class ConnectionTracker {
   private Throwable refusal;
   private final List<CompletableFuture<Void>> timedWaits = new ArrayList<>();
 
+  /** A tracker that tells its listeners on the thread that makes a transition (or is already telling). */
   public ConnectionTracker(Device device) {
+    this(device, null);
+  }
+
+  /**
+   * A tracker that tells its listeners through {@code notifier}, which must run tasks one at a time in order; a task
+   * it refuses (shut down) runs on the transition's thread instead.
+   */
+  public ConnectionTracker(Device device, Executor notifier) {
     this.device = Objects.requireNonNull(device, "device");
+    this.notifier = notifier;
   }
 
   public synchronized ConnectionState state() {
@@ -151,8 +169,31 @@ public final class ConnectionTracker {
       if (notifying) return true;
       notifying = true;
     }
-    drain();
+    if (notifier == null) {
+      drain();
+      return true;
+    }
+    try {
+      notifier.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      drain();
+    }
     return true;
+  }
+
+  /**
+   * Tells the changes not yet told on the calling thread, even while another thread is telling: for a device whose
+   * callback thread is stuck in a listener, so that CLOSED is told out of turn rather than never.
+   */
+  public void flush() {
+    while (true) {
+      Runnable next;
+      synchronized (this) {
+        next = pending.pollFirst();
+        if (next == null) return;
+      }
+      next.run();
+    }
   }
 
   private void drain() {

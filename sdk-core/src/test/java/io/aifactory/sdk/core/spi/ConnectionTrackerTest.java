@@ -165,4 +165,26 @@ class ConnectionTrackerTest {
     ExecutionException failed = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
     assertInstanceOf(DeviceException.class, failed.getCause());
   }
+
+  @Test
+  void shouldChangeTheStateAtOnceAndTellTheListenersThroughTheNotifier() throws Exception {
+    List<Runnable> queued = new ArrayList<>();
+    ConnectionTracker t = new ConnectionTracker(device, queued::add);
+    List<ConnectionState> heard = new ArrayList<>();
+    t.addListener((d, state, cause) -> heard.add(state));
+
+    t.transition(ConnectionState.CONNECTED, null);
+    CompletableFuture<Void> connected = t.whenConnected();
+    assertEquals(ConnectionState.CONNECTED, t.state(), "the state changes on the transition's thread");
+    assertEquals(List.of(), heard, "listeners hear it only on the notifier");
+    assertFalse(connected.isDone());
+    t.transition(ConnectionState.DISCONNECTED, new IOException("cut"));
+    assertEquals(ConnectionState.DISCONNECTED, t.state());
+    assertFalse(t.whenConnected().isDone(), "a caller never gets a completed future after the connection is gone");
+
+    assertEquals(1, queued.size(), "one delivery task tells both changes");
+    queued.remove(0).run();
+    assertEquals(List.of(ConnectionState.CONNECTED, ConnectionState.DISCONNECTED), heard);
+    assertTrue(connected.isDone());
+  }
 }

@@ -213,14 +213,15 @@ final class ModbusConnection {
   }
 
   /**
-   * Hands a change of the connection to the tracker on the callback thread, where the listeners hear it and
-   * whenConnected completes, in the order the changes happened. Callers make only real changes (CONNECTED when there
-   * was no connection, DISCONNECTED when there was one or on the first failed attempt); once the device is closing,
-   * none: close() moves to CLOSED itself.
+   * Hands a change of the connection to the tracker: its state changes at once, here on the I/O thread, so a caller
+   * never sees CONNECTED after the connection is gone; the listeners hear it and whenConnected completes on the
+   * callback thread, in the order the changes happened. Callers make only real changes (CONNECTED when there was no
+   * connection, DISCONNECTED when there was one or on the first failed attempt); once the device is closing, none:
+   * close() moves to CLOSED itself.
    */
   private void report(ConnectionState next, Throwable cause) {
     if (device.isClosing()) return;
-    device.runCallback(() -> tracker.transition(next, cause));
+    tracker.transition(next, cause);
   }
 
   private void scheduleReconnect() {

@@ -85,7 +85,7 @@ public final class ModbusDevice implements Device {
     this.uri = settings.uri;
     this.settings = settings;
     this.options = options;
-    this.tracker = new ConnectionTracker(this);
+    this.tracker = new ConnectionTracker(this, this::tell);
     this.disconnected = Quality.bad(Quality.Reason.DISCONNECTED, "no connection to " + uri);
     this.connection = new ModbusConnection(this, settings, options, transports, tracker, counters);
     this.reader = new ModbusReader(settings, options, connection, counters, disconnected);
@@ -359,6 +359,11 @@ public final class ModbusDevice implements Device {
     return callbackThread;
   }
 
+  /** The tracker's notifier: listeners hear changes on the callback thread (in place before start or once it ended). */
+  private void tell(Runnable r) {
+    if (callbacks == null || Thread.currentThread() == callbackThread || !runCallback(r)) r.run();
+  }
+
   /** Runs {@code r} on the callback thread; returns false if the device is closing. */
   boolean runCallback(Runnable r) {
     try {
@@ -435,14 +440,13 @@ public final class ModbusDevice implements Device {
   }
 
   /**
-   * Tells the listeners CLOSED after the callbacks already handed over (the tracker fails whenConnected futures as
-   * closed then), then lets the callback thread end. Closed from a callback, it cannot wait for itself; if a callback
-   * is stuck, CLOSED is reported from here. The tracker moves to CLOSED once, whichever runs first.
+   * Moves the tracker to CLOSED, which the listeners hear on the callback thread after what is already queued there
+   * (the tracker fails whenConnected futures as closed then), and lets that thread end. Closed from a callback, it
+   * cannot wait for itself; if a callback is stuck, CLOSED is told from here, out of turn rather than never.
    */
   private void closeCallbacks() {
-    Runnable tell = () -> tracker.transition(ConnectionState.CLOSED, null);
     boolean onCallbackThread = Thread.currentThread() == callbackThread;
-    if (onCallbackThread || !runCallback(tell)) tell.run();
+    tracker.transition(ConnectionState.CLOSED, null);
     callbacks.shutdown();
     if (onCallbackThread) return;
     try {
@@ -450,7 +454,7 @@ public final class ModbusDevice implements Device {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    tell.run(); // a callback is stuck: report CLOSED out of turn rather than never
+    tracker.flush(); // a callback is stuck: report CLOSED out of turn rather than never
   }
 
   @Override

@@ -104,6 +104,8 @@ public final class MiloDevice implements OpcUaDevice {
   private final ConcurrentHashMap<String, NodeId> resolved = new ConcurrentHashMap<>();
   private final Traffic traffic = new Traffic();
 
+  /** Set once close() begins; the tracker hears CLOSED right after, on the delivery thread. */
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile OpcUaClient client;
   private volatile boolean sessionActive;
   private volatile String security = "";
@@ -152,7 +154,7 @@ public final class MiloDevice implements OpcUaDevice {
   // ---------------------------------------------------------------------------------------------- connection
 
   private void connect() {
-    if (tracker.isClosed()) return;
+    if (closing.get()) return;
     tracker.transition(ConnectionState.CONNECTING, null);
     OpcUaClient c = null;
     EndpointDescription endpoint = null;
@@ -168,7 +170,7 @@ public final class MiloDevice implements OpcUaDevice {
       attempts = 0;
       resolved.clear();
       client = c;
-      if (tracker.isClosed()) {
+      if (closing.get()) {
         // close() ran while we were connecting and may have missed this client.
         c.disconnectAsync();
         return;
@@ -192,7 +194,7 @@ public final class MiloDevice implements OpcUaDevice {
       AifactoryException cause = explain(t, endpoint);
       tracker.attemptFailed(cause, isRefusal(t));
       tracker.transition(ConnectionState.DISCONNECTED, cause);
-      if (!tracker.isClosed() && !executor.isShutdown()) {
+      if (!closing.get() && !executor.isShutdown()) {
         long delay = options.reconnectPolicy().delay(++attempts, ThreadLocalRandom.current().nextDouble()).toNanos();
         log.debug("{}: next connection attempt in {} ms", uri(), delay / 1_000_000);
         try {
@@ -430,7 +432,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public CompletableFuture<SampleBatch> read(List<Tag> tags) {
-    if (tracker.isClosed()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
+    if (closing.get()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
     try {
       for (Tag t : tags) NodeIdAddress.parse(t);
     } catch (AddressException e) {
@@ -486,7 +488,7 @@ public final class MiloDevice implements OpcUaDevice {
   private CompletableFuture<String> afterConnectAttempt() {
     CompletableFuture<String> outcome = new CompletableFuture<>();
     tracker.whenConnected(options.connectTimeout()).whenComplete((ok, error) -> {
-      if (tracker.isClosed()) outcome.completeExceptionally(new DeviceException(uri() + " was closed"));
+      if (closing.get()) outcome.completeExceptionally(new DeviceException(uri() + " was closed"));
       else outcome.complete(error == null ? null : unwrap(error).getMessage());
     });
     return outcome;
@@ -519,7 +521,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public CompletableFuture<Void> write(Tag tag, Object value) {
-    if (tracker.isClosed()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
+    if (closing.get()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
     Variant variant;
     try {
       NodeIdAddress.parse(tag);
@@ -679,7 +681,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public Subscription subscribe(List<Tag> tags, SubscriptionOptions subscriptionOptions, SampleListener listener) {
-    if (tracker.isClosed()) throw new DeviceException(uri() + " is closed");
+    if (closing.get()) throw new DeviceException(uri() + " is closed");
     for (Tag t : tags) NodeIdAddress.parse(t);
     MiloSubscription s = new MiloSubscription(this, List.copyOf(tags), subscriptionOptions, listener);
     subscriptions.add(s);
@@ -739,7 +741,27 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public ConnectionState state() {
-    return tracker.state();
+    return closing.get() ? ConnectionState.CLOSED : tracker.state();
+  }
+
+  /**
+   * State listeners hear CLOSED on the device's delivery thread, like its other news, not on the caller's; in place
+   * only if close() runs on that thread or a listener there holds it up beyond the request timeout.
+   */
+  private void tellClosed() {
+    if (Thread.currentThread() == deliveryThread) {
+      tracker.transition(ConnectionState.CLOSED, null);
+      return;
+    }
+    try {
+      delivery.submit(() -> tracker.transition(ConnectionState.CLOSED, null))
+          .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+      log.debug("{}: CLOSED told in place: {}", uri(), e.toString());
+    }
+    tracker.transition(ConnectionState.CLOSED, null); // no-op once told
   }
 
   @Override
@@ -769,7 +791,8 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public void close() {
-    if (!tracker.transition(ConnectionState.CLOSED, null)) return;
+    if (!closing.compareAndSet(false, true)) return;
+    tellClosed();
     for (MiloSubscription s : List.copyOf(subscriptions)) s.closeQuietly();
     subscriptions.clear();
     executor.shutdownNow();
