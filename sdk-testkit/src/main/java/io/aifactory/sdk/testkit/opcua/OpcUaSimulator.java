@@ -4,8 +4,10 @@ import io.aifactory.sdk.core.Tag;
 import io.aifactory.sdk.opcua.internal.NodeIdAddress;
 import io.aifactory.sdk.opcua.internal.Values;
 import io.aifactory.sdk.opcua.internal.server.EmbeddedServer;
+import io.aifactory.sdk.opcua.internal.server.ServerOptions;
 import io.aifactory.sdk.opcua.internal.server.ServerVariable;
 import io.aifactory.sdk.opcua.internal.server.TagNamespace;
+import io.aifactory.sdk.opcua.server.ServerBuilder;
 import io.aifactory.sdk.testkit.RecordedWrite;
 import io.aifactory.sdk.testkit.SimulatedServer;
 import java.net.URI;
@@ -63,9 +65,9 @@ public final class OpcUaSimulator implements SimulatedServer {
   private final EmbeddedServer server;
   private final String host;
 
-  private OpcUaSimulator(Builder b) {
+  private OpcUaSimulator(Builder b, ServerOptions options) {
     this.tags = List.copyOf(b.tags);
-    this.host = b.hostnames.get(0);
+    this.host = options.hostnames().get(0);
     UShort index = UShort.valueOf(2);
     for (Tag tag : tags) {
       ExpandedNodeId id = NodeIdAddress.parse(tag);
@@ -89,21 +91,7 @@ public final class OpcUaSimulator implements SimulatedServer {
     for (String name : b.ranges.keySet()) variable(name);
     for (String name : b.readOnly) variable(name);
     List<ServerVariable> list = new ArrayList<>(variables.values());
-    EmbeddedServer.Builder sb = EmbeddedServer.newBuilder()
-        .port(b.port)
-        .bindAddress(b.bindAddress)
-        .hostnames(b.hostnames)
-        .pkiDir(b.pkiDir)
-        .applicationUri("urn:aifactory:testkit:opcua-simulator:server")
-        .applicationName("AI Factory simulated OPC UA server")
-        .securityNone(b.securityNone)
-        .securityPolicies(b.securityPolicies)
-        .anonymous(b.anonymous)
-        .trustAllClients(b.trustAllClients)
-        .certificateUsers(b.certificateUsers)
-        .namespace(s -> new TagNamespace(s, NAMESPACE_URI, list));
-    b.users.forEach(sb::user);
-    this.server = sb.build();
+    this.server = new EmbeddedServer(options, s -> new TagNamespace(s, NAMESPACE_URI, list));
   }
 
   public static Builder newBuilder() {
@@ -231,23 +219,28 @@ public final class OpcUaSimulator implements SimulatedServer {
     return "OpcUaSimulator{" + uri() + ", " + tags.size() + " tags}";
   }
 
-  /** Builds an {@link OpcUaSimulator}; tags and the PKI folder are required. */
-  public static final class Builder {
+  /**
+   * Builds an {@link OpcUaSimulator}; tags and the PKI folder are required. The server options are those of
+   * {@link ServerBuilder}, with defaults for tests on one machine: a free port, 127.0.0.1 announced as localhost (the
+   * first host name is the host of {@link OpcUaSimulator#uri()}), SecurityPolicy None as well as Basic256Sha256,
+   * anonymous clients, and every client certificate trusted.
+   */
+  public static final class Builder extends ServerBuilder<Builder> {
     private final List<Tag> tags = new ArrayList<>();
-    private int port;
-    private String bindAddress = "127.0.0.1";
-    private List<String> hostnames = List.of("localhost", "127.0.0.1");
-    private Path pkiDir;
-    private boolean securityNone = true;
-    private Set<SecurityPolicy> securityPolicies = EnumSet.of(SecurityPolicy.Basic256Sha256);
-    private boolean anonymous = true;
-    private final Map<String, String> users = new LinkedHashMap<>();
-    private boolean trustAllClients = true;
-    private boolean certificateUsers;
     private final Map<String, double[]> ranges = new HashMap<>();
     private final Set<String> readOnly = new HashSet<>();
 
-    private Builder() {}
+    private Builder() {
+      super("urn:aifactory:testkit:opcua-simulator:server", "AI Factory simulated OPC UA server");
+      port(0).bindAddress("127.0.0.1").hostnames(List.of("localhost", "127.0.0.1"))
+          .securityNone(true).securityPolicies(EnumSet.of(SecurityPolicy.Basic256Sha256))
+          .anonymous(true).trustAllClients(true);
+    }
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     public Builder tags(List<Tag> tags) {
       this.tags.addAll(tags);
@@ -259,64 +252,10 @@ public final class OpcUaSimulator implements SimulatedServer {
       return this;
     }
 
-    /** Sets the port; 0 (the default) picks a free one at the first start and keeps it across restarts. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port not in [0, 65535]: " + port);
-      this.port = port;
-      return this;
-    }
-
-    /** Sets the address to listen on; default 127.0.0.1. */
-    public Builder bindAddress(String bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
-      return this;
-    }
-
-    /** Sets the host names in endpoint URLs and the certificate; the first is used in {@link #uri()}. */
-    public Builder hostnames(List<String> hostnames) {
-      if (hostnames.isEmpty()) throw new IllegalArgumentException("hostnames is empty");
-      this.hostnames = List.copyOf(hostnames);
-      return this;
-    }
-
-    /** Sets the folder of the server's certificate ({@code own/}), {@code trusted/} and {@code rejected/}. */
-    public Builder pkiDir(Path pkiDir) {
-      this.pkiDir = Objects.requireNonNull(pkiDir, "pkiDir");
-      return this;
-    }
-
-    /** Offers SecurityPolicy None as well (default true). */
-    public Builder securityNone(boolean securityNone) {
-      this.securityNone = securityNone;
-      return this;
-    }
-
-    /** Sets the secure policies offered, each with Sign and SignAndEncrypt (default Basic256Sha256). */
-    public Builder securityPolicies(Set<SecurityPolicy> policies) {
-      this.securityPolicies = policies.isEmpty() ? EnumSet.noneOf(SecurityPolicy.class) : EnumSet.copyOf(policies);
-      return this;
-    }
-
-    public Builder anonymous(boolean anonymous) {
-      this.anonymous = anonymous;
-      return this;
-    }
-
-    public Builder user(String username, String password) {
-      users.put(Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
-      return this;
-    }
-
-    /** Accepts every client certificate (default true); false requires {@link #trustClient}. */
+    /** Accepts every client certificate (default true); false requires {@link OpcUaSimulator#trustClient}. */
+    @Override
     public Builder trustAllClients(boolean trustAllClients) {
-      this.trustAllClients = trustAllClients;
-      return this;
-    }
-
-    /** Accepts users who log in with an X.509 certificate (any, while {@code trustAllClients} is on). */
-    public Builder certificateUsers(boolean certificateUsers) {
-      this.certificateUsers = certificateUsers;
-      return this;
+      return super.trustAllClients(trustAllClients);
     }
 
     /** Limits clients' writes to a tag to [min, max] in engineering units; others fail with Bad_OutOfRange. */
@@ -333,12 +272,12 @@ public final class OpcUaSimulator implements SimulatedServer {
     }
 
     /**
+     * @throws IllegalStateException if the PKI folder is not set
      * @throws IllegalArgumentException if a tag's address is not in the simulator's namespace or a range or
      *     read-only name is not a tag
      */
     public OpcUaSimulator build() {
-      if (pkiDir == null) throw new IllegalStateException("pkiDir is not set");
-      return new OpcUaSimulator(this);
+      return new OpcUaSimulator(this, options());
     }
   }
 }

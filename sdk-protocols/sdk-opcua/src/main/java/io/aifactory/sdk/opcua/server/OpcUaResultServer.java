@@ -8,6 +8,7 @@ import io.aifactory.sdk.opcua.internal.NodeIdAddress;
 import io.aifactory.sdk.opcua.internal.StatusMapping;
 import io.aifactory.sdk.opcua.internal.Values;
 import io.aifactory.sdk.opcua.internal.server.EmbeddedServer;
+import io.aifactory.sdk.opcua.internal.server.ServerOptions;
 import io.aifactory.sdk.opcua.internal.server.ServerVariable;
 import io.aifactory.sdk.opcua.internal.server.TagNamespace;
 import java.net.URI;
@@ -67,7 +68,7 @@ public final class OpcUaResultServer implements AutoCloseable {
   private final Map<String, ServerVariable> variables;
   private final EmbeddedServer server;
 
-  private OpcUaResultServer(Builder b) {
+  private OpcUaResultServer(Builder b, ServerOptions options) {
     this.namespaceUri = b.namespaceUri;
     Map<String, ServerVariable> vars = new LinkedHashMap<>();
     for (Map.Entry<String, DataType> e : b.variables.entrySet()) {
@@ -81,18 +82,7 @@ public final class OpcUaResultServer implements AutoCloseable {
     }
     this.variables = vars;
     List<ServerVariable> list = new ArrayList<>(vars.values());
-    EmbeddedServer.Builder sb = EmbeddedServer.newBuilder()
-        .port(b.port)
-        .pkiDir(b.pkiDir)
-        .applicationUri(b.applicationUri)
-        .applicationName(b.applicationName)
-        .securityNone(b.securityNone)
-        .anonymous(b.anonymous)
-        .namespace(s -> new TagNamespace(s, namespaceUri, list));
-    if (b.bindAddress != null) sb.bindAddress(b.bindAddress);
-    if (b.hostnames != null) sb.hostnames(b.hostnames);
-    b.users.forEach(sb::user);
-    this.server = sb.build();
+    this.server = new EmbeddedServer(options, s -> new TagNamespace(s, namespaceUri, list));
   }
 
   public static Builder newBuilder() {
@@ -198,79 +188,26 @@ public final class OpcUaResultServer implements AutoCloseable {
     return v;
   }
 
-  /** Builds an {@link OpcUaResultServer}; the PKI folder and at least one variable are required. */
-  public static final class Builder {
-    private int port = 4840;
-    private String bindAddress;
-    private List<String> hostnames;
-    private Path pkiDir;
+  /**
+   * Builds an {@link OpcUaResultServer}; the PKI folder and at least one variable are required. The server options
+   * and their defaults are those of {@link ServerBuilder}: port 4840, SecurityPolicy None and anonymous clients only
+   * if enabled, so a client logs in as a {@link #user} unless {@link #anonymous} is asked for.
+   */
+  public static final class Builder extends ServerBuilder<Builder> {
     private String namespaceUri = "urn:aifactory:ai-results";
-    private String applicationUri = "urn:aifactory:ai-results:server";
-    private String applicationName = "AI Factory results server";
-    private boolean securityNone;
-    private boolean anonymous;
-    private final Map<String, String> users = new LinkedHashMap<>();
     private final Map<String, DataType> variables = new LinkedHashMap<>();
 
-    private Builder() {}
-
-    /** Sets the port; 0 picks a free one at the first start and keeps it across restarts. Default 4840. */
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port not in [0, 65535]: " + port);
-      this.port = port;
-      return this;
+    private Builder() {
+      super("urn:aifactory:ai-results:server", "AI Factory results server");
     }
 
-    public Builder bindAddress(String bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
-      return this;
-    }
-
-    /** Sets the host names in endpoint URLs and the server certificate; default: this machine's names. */
-    public Builder hostnames(List<String> hostnames) {
-      this.hostnames = List.copyOf(hostnames);
-      return this;
-    }
-
-    /** Sets the PKI folder: {@code own/} (this server's certificate), {@code trusted/}, {@code rejected/}. */
-    public Builder pkiDir(Path pkiDir) {
-      this.pkiDir = Objects.requireNonNull(pkiDir, "pkiDir");
+    @Override
+    protected Builder self() {
       return this;
     }
 
     public Builder namespaceUri(String namespaceUri) {
       this.namespaceUri = Objects.requireNonNull(namespaceUri, "namespaceUri");
-      return this;
-    }
-
-    public Builder applicationUri(String applicationUri) {
-      this.applicationUri = Objects.requireNonNull(applicationUri, "applicationUri");
-      return this;
-    }
-
-    public Builder applicationName(String applicationName) {
-      this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
-      return this;
-    }
-
-    /** Also offers SecurityPolicy None (unencrypted); off by default. */
-    public Builder securityNone(boolean securityNone) {
-      this.securityNone = securityNone;
-      return this;
-    }
-
-    /**
-     * Also allows anonymous clients (they still need a trusted certificate on a secure endpoint); off by default, like
-     * {@link #securityNone}: a client logs in as a {@link #user} unless this is asked for.
-     */
-    public Builder anonymous(boolean anonymous) {
-      this.anonymous = anonymous;
-      return this;
-    }
-
-    /** Adds a user; the password is never logged. */
-    public Builder user(String username, String password) {
-      users.put(Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
       return this;
     }
 
@@ -310,13 +247,14 @@ public final class OpcUaResultServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * @throws IllegalStateException if the PKI folder is not set or there are no variables
+     * @throws ConfigurationException if no client could log in or there is no endpoint to offer
+     */
     public OpcUaResultServer build() {
-      if (pkiDir == null) throw new IllegalStateException("pkiDir is not set");
+      ServerOptions options = options();
       if (variables.isEmpty()) throw new IllegalStateException("no variables to publish");
-      if (!anonymous && users.isEmpty()) {
-        throw new ConfigurationException("no client could log in: add a user(name, password), or allow anonymous(true) clients");
-      }
-      return new OpcUaResultServer(this);
+      return new OpcUaResultServer(this, options);
     }
   }
 }

@@ -7,12 +7,10 @@ import io.aifactory.sdk.opcua.internal.security.Pki;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,19 +61,11 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedServer.class);
 
-  private final String bindAddress;
-  private final List<String> hostnames;
-  private final Path pkiDir;
-  private final String applicationUri;
-  private final String applicationName;
-  private final String productUri;
-  private final boolean securityNone;
-  private final Set<SecurityPolicy> securityPolicies;
-  private final boolean anonymous;
-  private final Map<String, String> users;
-  private final boolean trustAllClients;
-  private final boolean certificateUsers;
-  private final char[] keyStorePassword;
+  // Nobody needs other values: the product is this SDK, and the key store only guards a file in the PKI folder.
+  private static final String PRODUCT_URI = "urn:aifactory:sdk";
+  private static final String KEY_STORE_PASSWORD = "aifactory";
+
+  private final ServerOptions options;
   private final Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory;
   private final FaultInjector faults = new FaultInjector();
 
@@ -87,32 +77,14 @@ public final class EmbeddedServer implements AutoCloseable {
   private ManagedNamespaceWithLifecycle namespace;
   private boolean closed;
 
-  private EmbeddedServer(Builder b) {
-    this.port = b.port;
-    this.bindAddress = b.bindAddress;
-    this.hostnames = List.copyOf(b.hostnames);
-    this.pkiDir = Objects.requireNonNull(b.pkiDir, "pkiDir");
-    this.applicationUri = b.applicationUri;
-    this.applicationName = b.applicationName;
-    this.productUri = b.productUri;
-    this.securityNone = b.securityNone;
-    this.securityPolicies = Set.copyOf(b.securityPolicies);
-    this.anonymous = b.anonymous;
-    this.users = Map.copyOf(b.users);
-    this.trustAllClients = b.trustAllClients;
-    this.certificateUsers = b.certificateUsers;
-    this.keyStorePassword = b.keyStorePassword.toCharArray();
-    this.namespaceFactory = Objects.requireNonNull(b.namespaceFactory, "namespaceFactory");
-    if (!securityNone && securityPolicies.isEmpty()) {
-      throw new ConfigurationException("a server needs SecurityPolicy None or at least one secure policy");
-    }
-    if (!anonymous && users.isEmpty() && !certificateUsers) {
-      throw new ConfigurationException("a server needs anonymous access, a user or certificate users");
-    }
-  }
-
-  public static Builder newBuilder() {
-    return new Builder();
+  /**
+   * @param options checked options, from {@link io.aifactory.sdk.opcua.server.ServerBuilder}
+   * @param namespaceFactory makes the namespace afresh at every start
+   */
+  public EmbeddedServer(ServerOptions options, Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.namespaceFactory = Objects.requireNonNull(namespaceFactory, "namespaceFactory");
+    this.port = options.port();
   }
 
   /** Returns the port: the configured one, or the one chosen at the first start when configured as 0. */
@@ -121,7 +93,7 @@ public final class EmbeddedServer implements AutoCloseable {
   }
 
   public String applicationUri() {
-    return applicationUri;
+    return options.applicationUri();
   }
 
   /** Returns the server's application certificate (created or loaded at the first start), or null before it. */
@@ -130,7 +102,7 @@ public final class EmbeddedServer implements AutoCloseable {
   }
 
   public synchronized Pki pki() {
-    if (pki == null) pki = Pki.open(pkiDir);
+    if (pki == null) pki = Pki.open(options.pkiDir());
     return pki;
   }
 
@@ -154,7 +126,7 @@ public final class EmbeddedServer implements AutoCloseable {
    * @throws AifactoryException if the port cannot be bound or the certificate cannot be made
    */
   public synchronized void start() {
-    if (closed) throw new IllegalStateException("server " + applicationUri + " is closed");
+    if (closed) throw new IllegalStateException("server " + options.applicationUri() + " is closed");
     if (server != null) return;
     if (port == 0) port = freePort();
     if (certificateManager == null) initCertificates();
@@ -177,7 +149,8 @@ public final class EmbeddedServer implements AutoCloseable {
     }
     namespace = ns;
     server = s;
-    log.info("OPC UA server {} listening on opc.tcp://{}:{}", applicationUri, hostnames.get(0), port);
+    log.info("OPC UA server {} listening on opc.tcp://{}:{}", options.applicationUri(), options.hostnames().get(0),
+        port);
   }
 
   /** Stops listening and closes every connection and session; values live on in the caller's variables. */
@@ -190,7 +163,7 @@ public final class EmbeddedServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("OPC UA server {} did not shut down cleanly", applicationUri, e);
+      log.warn("OPC UA server {} did not shut down cleanly", options.applicationUri(), e);
     }
     if (namespace != null) namespace.shutdown();
     namespace = null;
@@ -246,11 +219,12 @@ public final class EmbeddedServer implements AutoCloseable {
 
   private void initCertificates() {
     Pki p = pki();
-    Pki.ApplicationCertificate own = p.loadOrCreate("server", applicationUri, hostnames, keyStorePassword);
+    Pki.ApplicationCertificate own = p.loadOrCreate("server", options.applicationUri(), options.hostnames(),
+        KEY_STORE_PASSWORD.toCharArray());
     certificate = own.certificate();
     DirectoryTrustList trustList = p.trustList();
     CertificateQuarantine quarantine = p.quarantine();
-    CertificateValidator validator = trustAllClients
+    CertificateValidator validator = options.trustAllClients()
         ? (chain, uri, hostnames) -> log.debug("accepting client certificate {} (trustAllClients)",
             chain.isEmpty() ? "-" : chain.get(0).getSubjectX500Principal())
         : new DefaultServerCertificateValidator(trustList, EnumSet.of(ValidationCheck.APPLICATION_URI), quarantine);
@@ -268,29 +242,30 @@ public final class EmbeddedServer implements AutoCloseable {
       DefaultApplicationGroup group = DefaultApplicationGroup.createAndInitialize(trustList, store, factory, validator);
       certificateManager = new DefaultCertificateManager(quarantine, group);
     } catch (Exception e) {
-      throw new ConfigurationException("", "cannot set up the certificate of OPC UA server " + applicationUri + ": " + e, e);
+      throw new ConfigurationException("",
+          "cannot set up the certificate of OPC UA server " + options.applicationUri() + ": " + e, e);
     }
   }
 
   private OpcUaServerConfig config() {
     List<UserTokenPolicy> tokens = new ArrayList<>();
-    if (anonymous) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
-    if (!users.isEmpty()) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME);
-    if (certificateUsers) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_X509);
+    if (options.anonymous()) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_ANONYMOUS);
+    if (!options.users().isEmpty()) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_USERNAME);
+    if (options.certificateUsers()) tokens.add(OpcUaServerConfig.USER_TOKEN_POLICY_X509);
 
     Set<EndpointConfig> endpoints = new LinkedHashSet<>();
-    for (String host : hostnames) {
+    for (String host : options.hostnames()) {
       EndpointConfig.Builder base = EndpointConfig.newBuilder()
-          .setBindAddress(bindAddress)
+          .setBindAddress(options.bindAddress())
           .setBindPort(port)
           .setHostname(host)
           .setPath("")
           .setCertificate(certificate)
           .addTokenPolicies(tokens.toArray(new UserTokenPolicy[0]));
-      if (securityNone) {
+      if (options.securityNone()) {
         endpoints.add(base.copy().setSecurityPolicy(SecurityPolicy.None).setSecurityMode(MessageSecurityMode.None).build());
       }
-      for (SecurityPolicy policy : securityPolicies) {
+      for (SecurityPolicy policy : options.securityPolicies()) {
         endpoints.add(base.copy().setSecurityPolicy(policy).setSecurityMode(MessageSecurityMode.Sign).build());
         endpoints.add(base.copy().setSecurityPolicy(policy).setSecurityMode(MessageSecurityMode.SignAndEncrypt).build());
       }
@@ -300,9 +275,9 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     List<IdentityValidator> validators = new ArrayList<>();
-    if (anonymous) validators.add(AnonymousIdentityValidator.INSTANCE);
-    if (!users.isEmpty()) {
-      Map<String, String> credentials = users;
+    if (options.anonymous()) validators.add(AnonymousIdentityValidator.INSTANCE);
+    if (!options.users().isEmpty()) {
+      Map<String, String> credentials = options.users();
       validators.add(new UsernameIdentityValidator(challenge -> {
         String expected = credentials.get(challenge.getUsername());
         return expected != null && java.security.MessageDigest.isEqual(
@@ -311,15 +286,16 @@ public final class EmbeddedServer implements AutoCloseable {
       }));
     }
 
-    if (certificateUsers) {
+    if (options.certificateUsers()) {
       // A user certificate is accepted if it is in trusted/ (or, on a test server, always).
-      validators.add(new X509IdentityValidator(c -> trustAllClients || pki().trustList().getTrustedCertificates().contains(c)));
+      validators.add(new X509IdentityValidator(
+          c -> options.trustAllClients() || pki().trustList().getTrustedCertificates().contains(c)));
     }
 
     return OpcUaServerConfig.builder()
-        .setApplicationUri(applicationUri)
-        .setApplicationName(LocalizedText.english(applicationName))
-        .setProductUri(productUri)
+        .setApplicationUri(options.applicationUri())
+        .setApplicationName(LocalizedText.english(options.applicationName()))
+        .setProductUri(PRODUCT_URI)
         .setEndpoints(endpoints)
         .setCertificateManager(certificateManager)
         .setIdentityValidator(new CompositeValidator(validators))
@@ -337,115 +313,6 @@ public final class EmbeddedServer implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new AifactoryException("cannot find a free TCP port: " + e, e);
-    }
-  }
-
-  /** Builds an {@link EmbeddedServer}; pkiDir and the namespace factory are required. */
-  public static final class Builder {
-    private int port;
-    private String bindAddress = "0.0.0.0";
-    private List<String> hostnames = Pki.localHostnames();
-    private Path pkiDir;
-    private String applicationUri = "urn:aifactory:opcua:server";
-    private String applicationName = "AI Factory OPC UA server";
-    private String productUri = "urn:aifactory:sdk";
-    private boolean securityNone;
-    private Set<SecurityPolicy> securityPolicies = EnumSet.of(SecurityPolicy.Basic256Sha256,
-        SecurityPolicy.Aes128_Sha256_RsaOaep, SecurityPolicy.Aes256_Sha256_RsaPss);
-    private boolean anonymous = true;
-    private final Map<String, String> users = new LinkedHashMap<>();
-    private boolean trustAllClients;
-    private boolean certificateUsers;
-    private String keyStorePassword = "aifactory";
-    private Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory;
-
-    private Builder() {}
-
-    public Builder port(int port) {
-      if (port < 0 || port > 65535) throw new IllegalArgumentException("port not in [0, 65535]: " + port);
-      this.port = port;
-      return this;
-    }
-
-    public Builder bindAddress(String bindAddress) {
-      this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
-      return this;
-    }
-
-    /** Sets the host names endpoints are announced with and the certificate is made for; the first is the main one. */
-    public Builder hostnames(List<String> hostnames) {
-      if (hostnames.isEmpty()) throw new IllegalArgumentException("hostnames is empty");
-      this.hostnames = List.copyOf(hostnames);
-      return this;
-    }
-
-    public Builder pkiDir(Path pkiDir) {
-      this.pkiDir = Objects.requireNonNull(pkiDir, "pkiDir");
-      return this;
-    }
-
-    public Builder applicationUri(String applicationUri) {
-      this.applicationUri = Objects.requireNonNull(applicationUri, "applicationUri");
-      return this;
-    }
-
-    public Builder applicationName(String applicationName) {
-      this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
-      return this;
-    }
-
-    public Builder productUri(String productUri) {
-      this.productUri = Objects.requireNonNull(productUri, "productUri");
-      return this;
-    }
-
-    public Builder securityNone(boolean securityNone) {
-      this.securityNone = securityNone;
-      return this;
-    }
-
-    public Builder securityPolicies(Set<SecurityPolicy> policies) {
-      for (SecurityPolicy p : policies) {
-        if (p == SecurityPolicy.None) throw new IllegalArgumentException("use securityNone(true) for SecurityPolicy None");
-      }
-      this.securityPolicies = policies.isEmpty() ? EnumSet.noneOf(SecurityPolicy.class) : EnumSet.copyOf(policies);
-      return this;
-    }
-
-    public Builder anonymous(boolean anonymous) {
-      this.anonymous = anonymous;
-      return this;
-    }
-
-    public Builder user(String username, String password) {
-      users.put(Objects.requireNonNull(username, "username"), Objects.requireNonNull(password, "password"));
-      return this;
-    }
-
-    /** Accepts every client certificate (a test server only); otherwise clients must be in {@code trusted/}. */
-    public Builder trustAllClients(boolean trustAllClients) {
-      this.trustAllClients = trustAllClients;
-      return this;
-    }
-
-    /** Accepts users who log in with an X.509 certificate that is in {@code trusted/}. */
-    public Builder certificateUsers(boolean certificateUsers) {
-      this.certificateUsers = certificateUsers;
-      return this;
-    }
-
-    public Builder keyStorePassword(String keyStorePassword) {
-      this.keyStorePassword = Objects.requireNonNull(keyStorePassword, "keyStorePassword");
-      return this;
-    }
-
-    public Builder namespace(Function<OpcUaServer, ManagedNamespaceWithLifecycle> namespaceFactory) {
-      this.namespaceFactory = Objects.requireNonNull(namespaceFactory, "namespaceFactory");
-      return this;
-    }
-
-    public EmbeddedServer build() {
-      return new EmbeddedServer(this);
     }
   }
 }
