@@ -131,7 +131,8 @@ class SpindleAnomalyAppTest {
       Files.copy(clientCert, results.trustedDir().resolve("scada.der"));
       scada.whenConnected(Duration.ofSeconds(60)).get(); // generous: trusting a new client takes a reconnect or two
       SampleBatch batch = scada.read(tags).get(5, TimeUnit.SECONDS);
-      assertTrue(batch.allGood(), batch.toString());
+      // GOOD, or UNCERTAIN when the window held a value over a late poll (a loaded machine): a value either way.
+      for (int i = 0; i < batch.size(); i++) assertFalse(batch.quality(i).isBad(), batch.toString());
       assertTrue(batch.doubleValue(0) > 10, "spindle 2 score over OPC UA: " + batch.doubleValue(0));
       assertEquals(Boolean.TRUE, batch.value(1));
       assertEquals("spindle-pca", batch.value(2));
