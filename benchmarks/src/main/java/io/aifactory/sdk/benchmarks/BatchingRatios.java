@@ -105,16 +105,16 @@ public final class BatchingRatios {
         for (Thread t : producers) {
           t.join();
         }
-        double batched = median(rates[0]);
-        double oneByOne = median(rates[1]);
-        double bound = median(rates[2]);
+        double batched = Interleaving.median(rates[0]);
+        double oneByOne = Interleaving.median(rates[1]);
+        double bound = Interleaving.median(rates[2]);
         System.out.printf(Locale.ROOT, "%s, %d producers, max queue delay %s, spinning %s, intra-op threads %d:"
             + " batched %.0f samples/s (mean batch %.1f), one-by-one run %.0f, one-by-one bound %.0f;"
             + " batched/run %.2fx (rounds %s), batched/bound %.2fx (rounds %s);"
             + " process CPU per sample: batched %.1f us, run %.1f us, bound %.1f us%n",
-            model, PRODUCERS, maxQueueDelay, allowSpinning, intraOpThreads, batched, median(meanBatch), oneByOne,
+            model, PRODUCERS, maxQueueDelay, allowSpinning, intraOpThreads, batched, Interleaving.median(meanBatch), oneByOne,
             bound, batched / oneByOne, range(rates[0], rates[1]), batched / bound, range(rates[0], rates[2]),
-            median(cpuPerSample[0]), median(cpuPerSample[1]), median(cpuPerSample[2]));
+            Interleaving.median(cpuPerSample[0]), Interleaving.median(cpuPerSample[1]), Interleaving.median(cpuPerSample[2]));
       }
     }
   }
@@ -127,11 +127,5 @@ public final class BatchingRatios {
     }
     Arrays.sort(ratios);
     return String.format(Locale.ROOT, "%.2f-%.2f", ratios[0], ratios[ratios.length - 1]);
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
   }
 }

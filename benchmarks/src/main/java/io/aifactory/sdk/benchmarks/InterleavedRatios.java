@@ -1,12 +1,12 @@
 package io.aifactory.sdk.benchmarks;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * A cross-check for {@link InferenceBenchmark} on a shared, loaded machine: instead of measuring each path
- * for seconds one after the other (so that a burst of load lands on one path only), it alternates the paths
- * in short rounds and reports the median of each path's rounds as a ratio to the floor.
+ * A cross-check for {@link InferenceBenchmark} on a shared, loaded machine: the paths alternate in short rounds
+ * ({@link Interleaving}) and each path's median is reported as a ratio to the floor.
  *
  * <p>Run with {@code java -cp benchmarks/target/benchmarks.jar io.aifactory.sdk.benchmarks.InterleavedRatios [rounds]
  * [roundMillis] [MLP,PCA] [results.json]}; with a path, the medians are also written there as JSON for
@@ -32,26 +32,20 @@ public final class InterleavedRatios {
         b.batch = batch;
         b.setUp();
         try {
-          double[][] perCall = new double[PATHS.length][rounds];
-          for (int p = 0; p < PATHS.length; p++) {
-            measure(b, p, roundNanos * 3); // warm-up
-          }
-          for (int r = 0; r < rounds; r++) {
-            for (int p = 0; p < PATHS.length; p++) {
-              perCall[p][r] = measure(b, p, roundNanos);
-            }
-          }
-          double floor = median(perCall[0]);
+          double[] median = Interleaving.medianNanosPerCall(List.of(b::ortDirectFloor, b::sdkBinding, b::sdkRun,
+              b::sdkWindowView, b::ortDirectBuffers, () -> b.ortFloatArrays()[0][0], b::djlPredictor,
+              b::djlPredictorReusedInput), rounds, roundNanos, 3);
+          double floor = median[0];
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s batch %2d: floor %8.1f us",
               model, batch, floor / 1000));
           for (int p = 1; p < PATHS.length; p++) {
-            double m = median(perCall[p]);
-            line.append(String.format(Locale.ROOT, " | %s %8.1f us = %.2fx", PATHS[p], m / 1000, m / floor));
+            line.append(String.format(Locale.ROOT, " | %s %8.1f us = %.2fx", PATHS[p], median[p] / 1000,
+                median[p] / floor));
           }
           for (int p = 0; p < PATHS.length; p++) {
             json.add(String.format(Locale.ROOT, "  {\"model\": \"%s\", \"batch\": %d, \"path\": \"%s\", \"rounds\": %d,"
                 + " \"medianMicros\": %.3f, \"ratioToFloor\": %.3f}", model, batch, PATHS[p], rounds,
-                median(perCall[p]) / 1000, median(perCall[p]) / floor));
+                median[p] / 1000, median[p] / floor));
           }
           System.out.println(line);
         } finally {
@@ -64,35 +58,4 @@ public final class InterleavedRatios {
     }
   }
 
-  /** Returns the mean nanoseconds per call of path {@code p} over about {@code nanos}. */
-  private static double measure(InferenceBenchmark b, int p, long nanos) throws Exception {
-    long start = System.nanoTime();
-    long calls = 0;
-    float sink = 0;
-    long now;
-    do {
-      switch (p) {
-        case 0: sink += b.ortDirectFloor(); break;
-        case 1: sink += b.sdkBinding(); break;
-        case 2: sink += b.sdkRun(); break;
-        case 3: sink += b.sdkWindowView(); break;
-        case 4: sink += b.ortDirectBuffers(); break;
-        case 5: sink += b.ortFloatArrays()[0][0]; break;
-        case 6: sink += b.djlPredictor(); break;
-        default: sink += b.djlPredictorReusedInput(); break;
-      }
-      calls++;
-      now = System.nanoTime();
-    } while (now - start < nanos);
-    if (sink == 42.4242f) {
-      System.out.print("");
-    }
-    return (double) (now - start) / calls;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
 }

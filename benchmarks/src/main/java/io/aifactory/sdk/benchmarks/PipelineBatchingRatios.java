@@ -1,6 +1,6 @@
 package io.aifactory.sdk.benchmarks;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,19 +24,12 @@ public final class PipelineBatchingRatios {
       b.machines = machines;
       b.setUp();
       try {
-        double[][] perTick = new double[PATHS.length][rounds];
-        for (int p = 0; p < PATHS.length; p++) {
-          measure(b, p, roundNanos * 5); // warm-up
-        }
-        for (int r = 0; r < rounds; r++) {
-          for (int p = 0; p < PATHS.length; p++) {
-            perTick[p][r] = measure(b, p, roundNanos);
-          }
-        }
-        double ours = median(perTick[0]);
+        double[] median = Interleaving.medianNanosPerCall(List.of(b::pipeline, b::batchedByHand, b::perMachineView,
+            b::perMachineCopy), rounds, roundNanos, 5);
+        double ours = median[0];
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "N=%2d:", machines));
         for (int p = 0; p < PATHS.length; p++) {
-          double m = median(perTick[p]);
+          double m = median[p];
           line.append(String.format(Locale.ROOT, " | %s %7.1f us/tick %6.2f us/machine = %.2fx", PATHS[p], m / 1000,
               m / 1000 / machines, m / ours));
         }
@@ -47,31 +40,4 @@ public final class PipelineBatchingRatios {
     }
   }
 
-  /** Returns the mean nanoseconds per tick of path {@code p} over about {@code nanos}. */
-  private static double measure(PipelineBatchingBenchmark b, int p, long nanos) throws Exception {
-    long start = System.nanoTime();
-    long calls = 0;
-    double sink = 0;
-    long now;
-    do {
-      switch (p) {
-        case 0: sink += b.pipeline(); break;
-        case 1: sink += b.batchedByHand(); break;
-        case 2: sink += b.perMachineView(); break;
-        default: sink += b.perMachineCopy(); break;
-      }
-      calls++;
-      now = System.nanoTime();
-    } while (now - start < nanos);
-    if (sink == 42.4242) {
-      System.out.print("");
-    }
-    return (double) (now - start) / calls;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
 }
