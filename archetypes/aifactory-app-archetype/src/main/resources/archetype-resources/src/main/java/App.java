@@ -1,5 +1,6 @@
 package ${package};
 
+import io.aifactory.sdk.core.AifactoryException;
 import io.aifactory.sdk.core.app.AifactoryApp;
 import io.aifactory.sdk.core.config.ConfigNode;
 import io.aifactory.sdk.core.pipeline.AlarmListener;
@@ -50,13 +51,22 @@ public final class App {
               + "' (options: --config FILE, --uri URI, --duration 30s)");
         }
       }
-    } catch (IllegalArgumentException e) {
-      // A wrong option is the user's to fix: say what, without a stack trace.
+    } catch (IllegalArgumentException | AifactoryException e) {
+      // A wrong option or config file is the user's to fix: say what, without a stack trace.
       System.err.println(e.getMessage());
       System.exit(2);
     }
     if (config == null) config = bundledConfig();
-    try (AifactoryApp app = start(config, baseDir, uri, event -> System.out.println("ALARM " + event))) {
+    AifactoryApp started;
+    try {
+      started = start(config, baseDir, uri, event -> System.out.println("ALARM " + event));
+    } catch (AifactoryException e) {
+      // A config mistake, a port in use, a model that does not match: say what, without a stack trace.
+      System.err.println("cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try (AifactoryApp app = started) {
       Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "app-shutdown"));
       app.awaitStop(duration);
       for (Pipeline p : app.pipelines().values()) {

@@ -1,5 +1,6 @@
 package io.aifactory.examples.energy;
 
+import io.aifactory.sdk.core.AifactoryException;
 import io.aifactory.sdk.core.app.AifactoryApp;
 import io.aifactory.sdk.core.config.ConfigNode;
 import io.aifactory.sdk.core.guard.GuardDecision;
@@ -100,7 +101,17 @@ public final class EnergySetpointApp implements AutoCloseable {
 
   /** Runs the app for the configured duration (or until Ctrl-C) and prints the summary. */
   static void run(Settings settings, PlantSimulator simulator) throws InterruptedException {
-    try (EnergySetpointApp example = start(settings, simulator)) {
+    EnergySetpointApp example;
+    try {
+      example = start(settings, simulator);
+    } catch (AifactoryException e) {
+      // Something of the plant's or this machine's (a port in use, a PLC refusing, a model that does not match):
+      // say what, without a stack trace.
+      System.err.println("energy-setpoint: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try (example) {
       Runtime.getRuntime().addShutdownHook(new Thread(example.app::stop, "energy-setpoint-shutdown"));
       example.app.awaitStop(settings.duration);
       System.out.println(example.summary());

@@ -3,6 +3,7 @@ package io.aifactory.examples.quality;
 import io.aifactory.examples.quality.DriftCheck.LabStats;
 import io.aifactory.examples.quality.DriftCheck.Pairing;
 import io.aifactory.examples.quality.RecipeRoutedModel.Variant;
+import io.aifactory.sdk.core.AifactoryException;
 import io.aifactory.sdk.core.Device;
 import io.aifactory.sdk.core.app.AifactoryApp;
 import io.aifactory.sdk.core.config.ConfigNode;
@@ -119,7 +120,17 @@ public final class QualitySoftSensorApp implements AutoCloseable {
 
   /** Runs the app for the configured duration (or until Ctrl-C) and prints the summary. */
   static void run(Settings settings, PlantSimulator simulator) throws InterruptedException {
-    try (QualitySoftSensorApp example = start(settings, simulator)) {
+    QualitySoftSensorApp example;
+    try {
+      example = start(settings, simulator);
+    } catch (AifactoryException e) {
+      // Something of the plant's or this machine's (a port in use, a PLC refusing, a model that does not match):
+      // say what, without a stack trace.
+      System.err.println("quality-soft-sensor: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try (example) {
       Runtime.getRuntime().addShutdownHook(new Thread(example.app::stop, "quality-soft-sensor-shutdown"));
       example.app.awaitStop(settings.duration);
       System.out.println(example.summary());

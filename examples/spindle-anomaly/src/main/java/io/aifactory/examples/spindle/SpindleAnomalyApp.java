@@ -1,5 +1,6 @@
 package io.aifactory.examples.spindle;
 
+import io.aifactory.sdk.core.AifactoryException;
 import io.aifactory.sdk.core.Device;
 import io.aifactory.sdk.core.SampleBatch;
 import io.aifactory.sdk.core.Tag;
@@ -94,7 +95,17 @@ public final class SpindleAnomalyApp implements AutoCloseable {
 
   /** Runs the app for the configured duration (or until Ctrl-C) and prints the summary. */
   static void run(Settings settings, PlantSimulator simulator) throws InterruptedException {
-    try (SpindleAnomalyApp example = start(settings, simulator)) {
+    SpindleAnomalyApp example;
+    try {
+      example = start(settings, simulator);
+    } catch (AifactoryException e) {
+      // Something of the plant's or this machine's (a port in use, a PLC refusing, a model that does not match):
+      // say what, without a stack trace.
+      System.err.println("spindle-anomaly: cannot start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    try (example) {
       Runtime.getRuntime().addShutdownHook(new Thread(example.app::stop, "spindle-anomaly-shutdown"));
       example.app.awaitStop(settings.duration);
       System.out.println(example.summary());

@@ -245,4 +245,16 @@ class OpcUaResultServerTest {
     return endpoints.stream().flatMap(d -> Stream.of(d.getUserIdentityTokens()))
         .anyMatch(t -> t.getTokenType() == org.eclipse.milo.opcua.stack.core.types.enumerated.UserTokenType.Anonymous);
   }
+
+  @Test
+  void shouldSayThatItsPortIsTakenWhenAnotherProgramHasIt(@TempDir Path pki) throws Exception {
+    try (java.net.ServerSocket other = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        OpcUaResultServer second = OpcUaResultServer.newBuilder().port(other.getLocalPort()).pkiDir(pki)
+            .hostnames(List.of("localhost")).bindAddress("127.0.0.1").user("scada", "pw").pipelineResults("Line1")
+            .build()) {
+      io.aifactory.sdk.core.AifactoryException e = assertThrows(io.aifactory.sdk.core.AifactoryException.class,
+          second::start);
+      assertTrue(e.getMessage().contains("127.0.0.1:" + other.getLocalPort() + " is already in use"), e.getMessage());
+    }
+  }
 }

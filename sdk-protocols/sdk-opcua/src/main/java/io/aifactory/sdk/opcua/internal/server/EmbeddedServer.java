@@ -145,12 +145,27 @@ public final class EmbeddedServer implements AutoCloseable {
       ns.shutdown();
       s.shutdown();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-      throw new AifactoryException("cannot start OPC UA server on port " + port + ": " + cause, cause);
+      // Milo only says "No endpoints bound" (the BindException went to its log): say why, if the port is taken.
+      String taken = portTaken(options.bindAddress(), port);
+      throw new AifactoryException("cannot start OPC UA server on port " + port + ": "
+          + (taken != null ? taken : cause.toString()), cause);
     }
     namespace = ns;
     server = s;
     log.info("OPC UA server {} listening on opc.tcp://{}:{}", options.applicationUri(), options.hostnames().get(0),
         port);
+  }
+
+  /** Returns why {@code port} cannot be bound on {@code address} (taken by another program), or null if it can be. */
+  static String portTaken(String address, int port) {
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(address, port));
+      return null;
+    } catch (java.io.IOException e) {
+      return address + ":" + port + " is already in use by another program (" + e.getMessage()
+          + "); stop it or choose another port";
+    }
   }
 
   /** Stops listening and closes every connection and session; values live on in the caller's variables. */
