@@ -14,8 +14,9 @@ import java.util.Objects;
 public final class SampleBatch {
   private final Tag[] tags;
   private final double[] doubles;
-  private final long[] longs;
-  private final Object[] objects;
+  // Made only when a row needs them: a batch of plain numbers (the common case) carries neither.
+  private final long[] longs; // null: every row's long is (long) its double
+  private final Object[] objects; // null: no string or array row
   private final Quality[] qualities;
   private final long[] sourceTimes;
   private final int size;
@@ -81,17 +82,19 @@ public final class SampleBatch {
    * or not numeric (check the quality first).
    */
   public long longValue(int i) {
-    return longs[check(i)];
+    check(i);
+    // (long) NaN is 0, as documented for BAD and non-numeric rows.
+    return longs != null ? longs[i] : (long) doubles[i];
   }
 
   /** Returns the value boxed as {@link Sample#value()} describes; null when BAD. */
   public Object value(int i) {
     check(i);
     if (qualities[i].isBad()) return null;
-    if (objects[i] != null) return objects[i];
+    if (objects != null && objects[i] != null) return objects[i];
     DataType type = tags[i].dataType();
     if (type.kind() == DataType.Kind.BOOL) return doubles[i] != 0;
-    if (type.kind().isInteger() && !tags[i].isScaled()) return longs[i];
+    if (type.kind().isInteger() && !tags[i].isScaled()) return longValue(i);
     return doubles[i];
   }
 
@@ -182,8 +185,6 @@ public final class SampleBatch {
       int n = Math.max(expectedSize, 1);
       tags = new Tag[n];
       doubles = new double[n];
-      longs = new long[n];
-      objects = new Object[n];
       qualities = new Quality[n];
       sourceTimes = new long[n];
     }
@@ -193,7 +194,7 @@ public final class SampleBatch {
       int i = next(tag, quality, sourceTimeNanos);
       boolean bad = quality.isBad();
       doubles[i] = bad ? Double.NaN : value;
-      longs[i] = bad ? 0 : (long) value;
+      if (longs != null) longs[i] = bad ? 0 : (long) value;
       return this;
     }
 
@@ -202,7 +203,8 @@ public final class SampleBatch {
       int i = next(tag, quality, sourceTimeNanos);
       boolean bad = quality.isBad();
       doubles[i] = bad ? Double.NaN : value;
-      longs[i] = bad ? 0 : value;
+      if (longs == null && !bad && (long) (double) value != value) longs = longsSoFar();
+      if (longs != null) longs[i] = bad ? 0 : value;
       return this;
     }
 
@@ -211,8 +213,10 @@ public final class SampleBatch {
       int i = next(tag, quality, sourceTimeNanos);
       boolean bad = quality.isBad();
       if (!bad) Objects.requireNonNull(value, "value of " + tag.name());
-      objects[i] = bad ? null : value;
+      if (objects == null && !bad) objects = new Object[tags.length];
+      if (!bad) objects[i] = value;
       doubles[i] = Double.NaN;
+      if (longs != null) longs[i] = 0;
       return this;
     }
 
@@ -221,6 +225,7 @@ public final class SampleBatch {
       if (!quality.isBad()) throw new IllegalArgumentException("addBad with quality " + quality);
       int i = next(tag, quality, sourceTimeNanos);
       doubles[i] = Double.NaN;
+      if (longs != null) longs[i] = 0;
       return this;
     }
 
@@ -251,12 +256,19 @@ public final class SampleBatch {
       return i;
     }
 
+    /** An integer that a double cannot hold exactly arrived: from now on longs are kept; the rows so far get theirs. */
+    private long[] longsSoFar() {
+      long[] l = new long[tags.length];
+      for (int j = 0; j < size - 1; j++) l[j] = (long) doubles[j];
+      return l;
+    }
+
     private void grow() {
       int n = tags.length * 2;
       tags = Arrays.copyOf(tags, n);
       doubles = Arrays.copyOf(doubles, n);
-      longs = Arrays.copyOf(longs, n);
-      objects = Arrays.copyOf(objects, n);
+      if (longs != null) longs = Arrays.copyOf(longs, n);
+      if (objects != null) objects = Arrays.copyOf(objects, n);
       qualities = Arrays.copyOf(qualities, n);
       sourceTimes = Arrays.copyOf(sourceTimes, n);
     }

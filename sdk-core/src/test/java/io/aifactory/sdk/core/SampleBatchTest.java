@@ -84,4 +84,31 @@ class SampleBatchTest {
     assertThrows(IllegalStateException.class, once::build);
     assertThrows(IllegalStateException.class, () -> once.add(speed, 1, Quality.GOOD, 0));
   }
+
+  @Test
+  void shouldKeepEveryRowsValueWhateverOrderTheKindsOfRowsComeIn() {
+    Tag speed = Tag.of("speed", "holding:0:float32", DataType.FLOAT32);
+    Tag count = Tag.of("count", "holding:2:int64", DataType.INT64);
+    Tag name = Tag.of("name", "holding:6:string", DataType.STRING);
+    long big = Long.MAX_VALUE - 1; // no double holds it exactly
+    SampleBatch b = SampleBatch.newBuilder(1) // grows on the way
+        .add(speed, 12.75, Quality.GOOD, 1)
+        .addLong(count, 7, Quality.GOOD, 2)
+        .addObject(name, "press 3", Quality.GOOD, 3)
+        .addBad(speed, Quality.bad(Quality.Reason.TIMEOUT, "late"), 4)
+        .addLong(count, big, Quality.GOOD, 5)
+        .add(speed, -3.5, Quality.GOOD, 6)
+        .build();
+    assertEquals(12.75, b.doubleValue(0));
+    assertEquals(12L, b.longValue(0));
+    assertEquals(7L, b.value(1));
+    assertEquals("press 3", b.value(2));
+    assertEquals(0L, b.longValue(2));
+    assertEquals(null, b.value(3));
+    assertEquals(0L, b.longValue(3));
+    assertEquals(big, b.longValue(4), "an INT64 beyond 2^53 keeps every bit");
+    assertEquals(big, b.value(4));
+    assertEquals(-3L, b.longValue(5));
+    assertEquals(-3.5, b.value(5));
+  }
 }
