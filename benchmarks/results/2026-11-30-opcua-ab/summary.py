@@ -2,15 +2,16 @@
 """Client CPU per delivered value of OpcUaSubscriptionBenchmark, before and after, from the JMH JSON files here.
 
 Each file is one run of a jar (sdk fork, then milo fork); the runs alternated before/after (see loads.txt).
-    python3 benchmarks/results/2026-11-30-opcua-ab/summary.py
+    python3 benchmarks/results/2026-11-30-opcua-ab/summary.py [folder of another such A/B run]
 """
 import collections
 import glob
 import json
 import os
 import statistics
+import sys
 
-here = os.path.dirname(os.path.abspath(__file__))
+here = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 sdk = collections.defaultdict(list)
 milo = []
 ratios = collections.defaultdict(list)
