@@ -104,8 +104,6 @@ public final class MiloDevice implements OpcUaDevice {
   private final ConcurrentHashMap<String, NodeId> resolved = new ConcurrentHashMap<>();
   private final Traffic traffic = new Traffic();
 
-  /** Set once close() begins; the tracker hears CLOSED right after, on the delivery thread. */
-  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile OpcUaClient client;
   private volatile boolean sessionActive;
   private volatile String security = "";
@@ -116,7 +114,8 @@ public final class MiloDevice implements OpcUaDevice {
   MiloDevice(ClientSettings settings, DeviceOptions options) {
     this.settings = settings;
     this.options = options;
-    this.tracker = new ConnectionTracker(this);
+    // State changes show at once; listeners hear them on the delivery thread, in order with the sample deliveries.
+    this.tracker = new ConnectionTracker(this, this::tell);
     this.pki = Pki.open(settings.pkiDir);
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aifactory-opcua-" + settings.host + ":" + settings.port);
@@ -154,7 +153,7 @@ public final class MiloDevice implements OpcUaDevice {
   // ---------------------------------------------------------------------------------------------- connection
 
   private void connect() {
-    if (closing.get()) return;
+    if (tracker.isClosed()) return;
     tracker.transition(ConnectionState.CONNECTING, null);
     OpcUaClient c = null;
     EndpointDescription endpoint = null;
@@ -170,7 +169,7 @@ public final class MiloDevice implements OpcUaDevice {
       attempts = 0;
       resolved.clear();
       client = c;
-      if (closing.get()) {
+      if (tracker.isClosed()) {
         // close() ran while we were connecting and may have missed this client.
         c.disconnectAsync();
         return;
@@ -194,7 +193,7 @@ public final class MiloDevice implements OpcUaDevice {
       AifactoryException cause = explain(t, endpoint);
       tracker.attemptFailed(cause, isRefusal(t));
       tracker.transition(ConnectionState.DISCONNECTED, cause);
-      if (!closing.get() && !executor.isShutdown()) {
+      if (!tracker.isClosed() && !executor.isShutdown()) {
         long delay = options.reconnectPolicy().delay(++attempts, ThreadLocalRandom.current().nextDouble()).toNanos();
         log.debug("{}: next connection attempt in {} ms", uri(), delay / 1_000_000);
         try {
@@ -432,7 +431,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public CompletableFuture<SampleBatch> read(List<Tag> tags) {
-    if (closing.get()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
+    if (tracker.isClosed()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
     try {
       for (Tag t : tags) NodeIdAddress.parse(t);
     } catch (AddressException e) {
@@ -488,7 +487,7 @@ public final class MiloDevice implements OpcUaDevice {
   private CompletableFuture<String> afterConnectAttempt() {
     CompletableFuture<String> outcome = new CompletableFuture<>();
     tracker.whenConnected(options.connectTimeout()).whenComplete((ok, error) -> {
-      if (closing.get()) outcome.completeExceptionally(new DeviceException(uri() + " was closed"));
+      if (tracker.isClosed()) outcome.completeExceptionally(new DeviceException(uri() + " was closed"));
       else outcome.complete(error == null ? null : unwrap(error).getMessage());
     });
     return outcome;
@@ -521,7 +520,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public CompletableFuture<Void> write(Tag tag, Object value) {
-    if (closing.get()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
+    if (tracker.isClosed()) return CompletableFuture.failedFuture(new DeviceException(uri() + " is closed"));
     Variant variant;
     try {
       NodeIdAddress.parse(tag);
@@ -681,7 +680,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public Subscription subscribe(List<Tag> tags, SubscriptionOptions subscriptionOptions, SampleListener listener) {
-    if (closing.get()) throw new DeviceException(uri() + " is closed");
+    if (tracker.isClosed()) throw new DeviceException(uri() + " is closed");
     for (Tag t : tags) NodeIdAddress.parse(t);
     MiloSubscription s = new MiloSubscription(this, List.copyOf(tags), subscriptionOptions, listener);
     subscriptions.add(s);
@@ -741,27 +740,20 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public ConnectionState state() {
-    return closing.get() ? ConnectionState.CLOSED : tracker.state();
+    return tracker.state();
   }
 
-  /**
-   * State listeners hear CLOSED on the device's delivery thread, like its other news, not on the caller's; in place
-   * only if close() runs on that thread or a listener there holds it up beyond the request timeout.
-   */
-  private void tellClosed() {
+  /** The tracker's notifier: the delivery thread, or in place once it has ended (or from it). */
+  private void tell(Runnable r) {
     if (Thread.currentThread() == deliveryThread) {
-      tracker.transition(ConnectionState.CLOSED, null);
+      r.run();
       return;
     }
     try {
-      delivery.submit(() -> tracker.transition(ConnectionState.CLOSED, null))
-          .get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
-      log.debug("{}: CLOSED told in place: {}", uri(), e.toString());
+      delivery.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      r.run();
     }
-    tracker.transition(ConnectionState.CLOSED, null); // no-op once told
   }
 
   @Override
@@ -791,8 +783,7 @@ public final class MiloDevice implements OpcUaDevice {
 
   @Override
   public void close() {
-    if (!closing.compareAndSet(false, true)) return;
-    tellClosed();
+    if (!tracker.transition(ConnectionState.CLOSED, null)) return;
     for (MiloSubscription s : List.copyOf(subscriptions)) s.closeQuietly();
     subscriptions.clear();
     executor.shutdownNow();
@@ -812,8 +803,9 @@ public final class MiloDevice implements OpcUaDevice {
     try {
       executor.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
       // A listener may close the device itself; it cannot wait for its own return.
-      if (Thread.currentThread() != deliveryThread) {
-        delivery.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      if (Thread.currentThread() != deliveryThread
+          && !delivery.awaitTermination(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        tracker.flush(); // a listener is stuck: tell CLOSED out of turn rather than never
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
